@@ -1,0 +1,62 @@
+//! Positions on the globe and the haversine distance between them (SPEC §5, seed 001).
+
+/// Mean Earth radius used by the haversine formula, in kilometres.
+pub const EARTH_RADIUS_KM: f64 = 6371.0;
+
+/// A latitude/longitude pair in degrees.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LatLon {
+    /// Degrees north, −90..=90.
+    pub lat: f64,
+    /// Degrees east, −180..=180.
+    pub lon: f64,
+}
+
+impl LatLon {
+    /// A position, if both coordinates are finite and in range.
+    pub fn new(lat: f64, lon: f64) -> Option<LatLon> {
+        let ok = lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0;
+        ok.then_some(LatLon { lat, lon })
+    }
+
+    /// Reads `LAT,LON`, as the script's `at=` option writes it.
+    pub fn parse(text: &str) -> Option<LatLon> {
+        let (lat, lon) = text.split_once(',')?;
+        LatLon::new(lat.trim().parse().ok()?, lon.trim().parse().ok()?)
+    }
+
+    /// Great-circle distance to `other`, in kilometres.
+    pub fn haversine_km(self, other: LatLon) -> f64 {
+        let (lat1, lat2) = (self.lat.to_radians(), other.lat.to_radians());
+        let dlat = lat2 - lat1;
+        let dlon = (other.lon - self.lon).to_radians();
+        let a = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+        2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn haversine_matches_known_distances() {
+        let paris = LatLon::new(48.8566, 2.3522).unwrap();
+        let london = LatLon::new(51.5074, -0.1278).unwrap();
+        let d = paris.haversine_km(london);
+        assert!((d - 343.5).abs() < 1.0, "{d}");
+        assert_eq!(paris.haversine_km(paris), 0.0);
+        // One degree of latitude is about 111.19 km on this sphere.
+        let a = LatLon::new(0.0, 0.0).unwrap();
+        let b = LatLon::new(1.0, 0.0).unwrap();
+        assert!((a.haversine_km(b) - 111.19).abs() < 0.01);
+    }
+
+    #[test]
+    fn parse_checks_ranges() {
+        assert_eq!(LatLon::parse("12.5,-3"), LatLon::new(12.5, -3.0));
+        for bad in ["91,0", "0,181", "x,1", "1", "NaN,1", ""] {
+            assert_eq!(LatLon::parse(bad), None, "{bad}");
+        }
+    }
+}

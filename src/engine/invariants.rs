@@ -1,0 +1,122 @@
+//! The invariants of SPEC §3 as a check over the engine's state. Property tests call it
+//! after every step, and the threaded mode's checker calls it on the final state: a
+//! checker separate from the code it checks, in the manner of TigerBeetle's.
+
+use super::{Duty, Engine, OrderStatus};
+use crate::time::Millis;
+
+impl Engine {
+    /// Checks every invariant of SPEC §3 that the state alone can show, at instant `now`
+    /// (the latest instant applied). Returns a description of the first violation.
+    ///
+    /// `deadlines_fired` says whether every deadline timer due at `now` has run; when it
+    /// has, no order may be waiting for a pickup past its deadline.
+    pub fn check_invariants(&self, now: Millis, deadlines_fired: bool) -> Result<(), String> {
+        let mut delivered = 0u64;
+        for order in &self.orders {
+            let id = order.id;
+            let holder = order.driver.map(|d| &self.drivers[d.index()]);
+            match order.status {
+                OrderStatus::Created => {
+                    if order.picked_up_at.is_some() || order.assigned_at.is_some() {
+                        return Err(format!("{id} is waiting but has assignment or pickup times"));
+                    }
+                }
+                OrderStatus::Assigned => {
+                    if holder.map(|d| d.duty) != Some(Duty::Assigned(id)) {
+                        return Err(format!("{id} is assigned but its driver does not hold it"));
+                    }
+                }
+                OrderStatus::PickedUp => {
+                    if holder.map(|d| d.duty) != Some(Duty::InTransit(id)) {
+                        return Err(format!("{id} is picked up but its driver does not carry it"));
+                    }
+                }
+                OrderStatus::Delivered => {
+                    delivered += 1;
+                    if order.delivered_at.is_none() || order.picked_up_at.is_none() {
+                        return Err(format!("{id} is delivered without pickup and delivery times"));
+                    }
+                }
+                OrderStatus::Cancelled => {
+                    if order.picked_up_at.is_some() {
+                        return Err(format!("{id} was cancelled after its pickup"));
+                    }
+                    if order.cancel_reason.is_none() || order.cancelled_at.is_none() {
+                        return Err(format!("{id} is cancelled without a reason and time"));
+                    }
+                }
+            }
+            if let Some(at) = order.picked_up_at {
+                if at >= order.deadline {
+                    return Err(format!("{id} was picked up at {at:?}, at or after its deadline"));
+                }
+            }
+            if order.rating.is_some() && order.status != OrderStatus::Delivered {
+                return Err(format!("{id} is rated but not delivered"));
+            }
+            if deadlines_fired
+                && matches!(order.status, OrderStatus::Created | OrderStatus::Assigned)
+                && now >= order.deadline
+            {
+                return Err(format!("{id} is still {} past its deadline", order.status));
+            }
+        }
+
+        let mut idle_count = 0;
+        let (mut stars, mut ratings, mut deliveries) = (0u64, 0u64, 0u64);
+        for (index, driver) in self.drivers.iter().enumerate() {
+            stars += driver.stars;
+            ratings += u64::from(driver.ratings);
+            deliveries += u64::from(driver.deliveries);
+            match driver.duty {
+                Duty::Idle { since_seq } => {
+                    idle_count += 1;
+                    if !self.idle.contains(&(since_seq, super::DriverId(index as u32))) {
+                        return Err(format!(
+                            "idle driver {} is missing from the idle set",
+                            driver.name
+                        ));
+                    }
+                    if driver.busy_since.is_some() {
+                        return Err(format!("idle driver {} has a busy spell running", driver.name));
+                    }
+                }
+                Duty::Assigned(order) | Duty::InTransit(order) => {
+                    let o = &self.orders[order.index()];
+                    let expected = if matches!(driver.duty, Duty::Assigned(_)) {
+                        OrderStatus::Assigned
+                    } else {
+                        OrderStatus::PickedUp
+                    };
+                    if o.status != expected || o.driver.map(|d| d.index()) != Some(index) {
+                        return Err(format!(
+                            "driver {} holds {order}, which is {} with another driver",
+                            driver.name, o.status
+                        ));
+                    }
+                }
+            }
+        }
+        if idle_count != self.idle.len() {
+            return Err(format!(
+                "idle set has {} drivers but {idle_count} are idle",
+                self.idle.len()
+            ));
+        }
+        if (stars, ratings) != (self.fleet_stars, self.fleet_ratings) {
+            return Err("the fleet's rating totals disagree with its drivers'".to_string());
+        }
+        if deliveries != delivered {
+            return Err(format!(
+                "drivers count {deliveries} deliveries but {delivered} orders are delivered"
+            ));
+        }
+        if idle_count > 0 {
+            if let Some(waiting) = self.waiting_at(now).next() {
+                return Err(format!("{waiting} waits while a driver is idle"));
+            }
+        }
+        Ok(())
+    }
+}

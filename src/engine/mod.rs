@@ -1,0 +1,713 @@
+//! The rules engine: every parcel rule of SPEC §3, applied one command at a time.
+//!
+//! The engine is sans-IO in the manner of `quinn-proto`: it reads no clock, draws from no
+//! outside random source, does no I/O and starts no thread. The instant is an argument of
+//! [`Engine::apply`]; everything that should happen because of a command (notifications,
+//! timers to set, facts for reports) is returned in its [`Outcome`]. The same engine is
+//! driven by the script shell, the virtual-clock simulator and the threaded mode, so no
+//! business rule is written twice.
+//!
+//! Callers must pass non-decreasing instants. A refused command returns a [`Refusal`] and
+//! leaves the engine exactly as it was: every check happens before the first change.
+
+pub mod command;
+pub mod dispatch;
+pub mod geo;
+pub mod ids;
+mod invariants;
+pub mod model;
+pub mod rankings;
+pub mod refusal;
+pub mod status;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+pub use command::{Command, Event, Notice, NoticeKind, Outcome, Reply, Role, Timer, TimerRequest};
+pub use dispatch::Policy;
+pub use geo::LatLon;
+pub use ids::{CustomerId, DriverId, ItemId, OrderId, Party};
+pub use model::{Contact, Customer, Driver, Duty, Order};
+pub use rankings::RankBy;
+pub use refusal::Refusal;
+pub use status::{CancelReason, DriverStatus, OrderStatus};
+
+use crate::time::Millis;
+
+/// The rules' settings, fixed once the first order is placed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineConfig {
+    /// An order not picked up this long after its creation is cancelled.
+    pub pickup_deadline: Millis,
+    /// How an idle driver is chosen for a new order.
+    pub policy: Policy,
+    /// Seed of the stream the `random` policy draws from.
+    pub dispatch_seed: u64,
+    /// The items that can be ordered, in catalog order.
+    pub catalog: Vec<String>,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            pickup_deadline: Millis::from_secs(60),
+            policy: Policy::LongestIdle,
+            dispatch_seed: 0,
+            catalog: (1..=5).map(|i| format!("item{i}")).collect(),
+        }
+    }
+}
+
+/// Why a configuration change was not taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// Settings are fixed once an order exists.
+    OrdersExist,
+    /// A catalog needs at least one item.
+    EmptyCatalog,
+    /// An item name appears twice in the catalog.
+    DuplicateItem(String),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::OrdersExist => {
+                f.write_str("settings and catalog can only change before the first order")
+            }
+            ConfigError::EmptyCatalog => f.write_str("the catalog needs at least one item"),
+            ConfigError::DuplicateItem(item) => write!(f, "item `{item}` appears twice in the catalog"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The whole state of one delivery platform.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Engine {
+    config: EngineConfig,
+    names: BTreeMap<String, Party>,
+    customers: Vec<Customer>,
+    drivers: Vec<Driver>,
+    orders: Vec<Order>,
+    keys: BTreeMap<String, OrderId>,
+    /// Orders waiting for a driver, oldest first. Lazily pruned: an entry whose order was
+    /// cancelled or is past its deadline is skipped when reached, not searched for.
+    waiting: VecDeque<OrderId>,
+    idle: dispatch::IdleSet,
+    next_idle_seq: u64,
+    fleet_stars: u64,
+    fleet_ratings: u64,
+    dispatch_rng: ChaCha8Rng,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(EngineConfig::default()).unwrap_or_else(|_| unreachable!("the default config is valid"))
+    }
+}
+
+impl Engine {
+    /// An empty platform with these settings.
+    pub fn new(config: EngineConfig) -> Result<Engine, ConfigError> {
+        validate_catalog(&config.catalog)?;
+        Ok(Engine {
+            dispatch_rng: ChaCha8Rng::seed_from_u64(config.dispatch_seed),
+            config,
+            names: BTreeMap::new(),
+            customers: Vec::new(),
+            drivers: Vec::new(),
+            orders: Vec::new(),
+            keys: BTreeMap::new(),
+            waiting: VecDeque::new(),
+            idle: dispatch::IdleSet::new(),
+            next_idle_seq: 0,
+            fleet_stars: 0,
+            fleet_ratings: 0,
+        })
+    }
+
+    /// Changes the settings; refused once an order exists.
+    pub fn reconfigure(&mut self, change: impl FnOnce(&mut EngineConfig)) -> Result<(), ConfigError> {
+        if !self.orders.is_empty() {
+            return Err(ConfigError::OrdersExist);
+        }
+        let mut config = self.config.clone();
+        change(&mut config);
+        validate_catalog(&config.catalog)?;
+        self.dispatch_rng = ChaCha8Rng::seed_from_u64(config.dispatch_seed);
+        self.config = config;
+        Ok(())
+    }
+
+    /// Applies one command at instant `now`.
+    pub fn apply(&mut self, now: Millis, command: &Command) -> Result<Outcome, Refusal> {
+        match command {
+            Command::OnboardCustomer {
+                name,
+                contact,
+                address,
+                location,
+            } => self.onboard_customer(name, contact, address, *location),
+            Command::OnboardDriver {
+                name,
+                contact,
+                location,
+            } => self.onboard_driver(now, name, contact, *location),
+            Command::PlaceOrder {
+                sender,
+                recipient,
+                item,
+                key,
+            } => self.place(now, *sender, *recipient, *item, key.as_deref()),
+            Command::CancelOrder { order, by } => self.cancel_by_sender(now, *order, *by),
+            Command::Pickup { driver, order } => self.pickup(now, *driver, *order),
+            Command::Deliver { driver, order } => self.deliver(now, *driver, *order),
+            Command::Rate { order, stars, by } => self.rate(now, *order, *stars, *by),
+            Command::ExpireDeadline { order } => self.expire_deadline(now, *order),
+        }
+    }
+
+    // ----- queries -----
+
+    /// The settings in force.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Every customer, by id.
+    pub fn customers(&self) -> &[Customer] {
+        &self.customers
+    }
+
+    /// Every driver, by id.
+    pub fn drivers(&self) -> &[Driver] {
+        &self.drivers
+    }
+
+    /// Every order, by id.
+    pub fn orders(&self) -> &[Order] {
+        &self.orders
+    }
+
+    /// One order.
+    pub fn order(&self, id: OrderId) -> Result<&Order, Refusal> {
+        self.orders.get(id.index()).ok_or(Refusal::UnknownOrder)
+    }
+
+    /// One driver.
+    pub fn driver(&self, id: DriverId) -> Result<&Driver, Refusal> {
+        self.drivers.get(id.index()).ok_or(Refusal::UnknownDriver)
+    }
+
+    /// One customer.
+    pub fn customer(&self, id: CustomerId) -> Result<&Customer, Refusal> {
+        self.customers.get(id.index()).ok_or(Refusal::UnknownCustomer)
+    }
+
+    /// The catalog's item names, by id.
+    pub fn catalog(&self) -> &[String] {
+        &self.config.catalog
+    }
+
+    /// Total stars and number of ratings over the whole fleet.
+    pub fn fleet_ratings(&self) -> (u64, u64) {
+        (self.fleet_stars, self.fleet_ratings)
+    }
+
+    /// Orders in the waiting queue that can still be assigned at `now`.
+    pub fn waiting_at(&self, now: Millis) -> impl Iterator<Item = OrderId> + '_ {
+        self.waiting.iter().copied().filter(move |o| {
+            self.orders[o.index()].status == OrderStatus::Created && self.orders[o.index()].is_live_at(now)
+        })
+    }
+
+    /// Idle drivers, longest idle first.
+    pub fn idle_drivers(&self) -> impl Iterator<Item = DriverId> + '_ {
+        self.idle.iter().map(|&(_, d)| d)
+    }
+
+    /// The customer of that name.
+    pub fn customer_by_name(&self, name: &str) -> Result<CustomerId, Refusal> {
+        match self.names.get(name) {
+            Some(Party::Customer(id)) => Ok(*id),
+            _ => Err(Refusal::UnknownCustomer),
+        }
+    }
+
+    /// The driver of that name.
+    pub fn driver_by_name(&self, name: &str) -> Result<DriverId, Refusal> {
+        match self.names.get(name) {
+            Some(Party::Driver(id)) => Ok(*id),
+            _ => Err(Refusal::UnknownDriver),
+        }
+    }
+
+    /// Whoever has that name.
+    pub fn party_by_name(&self, name: &str) -> Option<Party> {
+        self.names.get(name).copied()
+    }
+
+    /// The catalog item of that name.
+    pub fn item_by_name(&self, name: &str) -> Result<ItemId, Refusal> {
+        self.config
+            .catalog
+            .iter()
+            .position(|item| item == name)
+            .map(|i| ItemId(i as u32))
+            .ok_or(Refusal::UnknownItem)
+    }
+
+    /// The existing order with that user-facing id (`order-N`).
+    pub fn order_by_name(&self, text: &str) -> Result<OrderId, Refusal> {
+        let id = OrderId::parse(text).ok_or(Refusal::UnknownOrder)?;
+        self.order(id).map(|o| o.id)
+    }
+
+    /// The name of a customer or driver.
+    pub fn name_of(&self, party: Party) -> &str {
+        match party {
+            Party::Customer(c) => &self.customers[c.index()].name,
+            Party::Driver(d) => &self.drivers[d.index()].name,
+        }
+    }
+
+    /// The contact details of a customer or driver.
+    pub fn contact_of(&self, party: Party) -> &Contact {
+        match party {
+            Party::Customer(c) => &self.customers[c.index()].contact,
+            Party::Driver(d) => &self.drivers[d.index()].contact,
+        }
+    }
+
+    // ----- commands -----
+
+    fn check_new_name(&self, name: &str, contact: &Contact) -> Result<(), Refusal> {
+        if self.names.contains_key(name) {
+            return Err(Refusal::DuplicateName);
+        }
+        if name.is_empty() || name.chars().any(char::is_whitespace) || !contact.is_valid() {
+            return Err(Refusal::InvalidArgument);
+        }
+        Ok(())
+    }
+
+    fn onboard_customer(
+        &mut self,
+        name: &str,
+        contact: &Contact,
+        address: &Option<String>,
+        location: Option<LatLon>,
+    ) -> Result<Outcome, Refusal> {
+        self.check_new_name(name, contact)?;
+        let id = CustomerId(self.customers.len() as u32);
+        self.customers.push(Customer {
+            name: name.to_string(),
+            contact: contact.clone(),
+            address: address.clone(),
+            location,
+        });
+        self.names.insert(name.to_string(), Party::Customer(id));
+        Ok(Outcome::new(Reply::Onboarded(Party::Customer(id))))
+    }
+
+    fn onboard_driver(
+        &mut self,
+        now: Millis,
+        name: &str,
+        contact: &Contact,
+        location: Option<LatLon>,
+    ) -> Result<Outcome, Refusal> {
+        self.check_new_name(name, contact)?;
+        let id = DriverId(self.drivers.len() as u32);
+        self.drivers.push(Driver {
+            name: name.to_string(),
+            contact: contact.clone(),
+            location,
+            duty: Duty::Idle { since_seq: 0 },
+            deliveries: 0,
+            stars: 0,
+            ratings: 0,
+            assigned_then_cancelled: 0,
+            busy_ms: 0,
+            busy_since: None,
+        });
+        self.names.insert(name.to_string(), Party::Driver(id));
+        let mut outcome = Outcome::new(Reply::Onboarded(Party::Driver(id)));
+        self.make_available(now, id, &mut outcome);
+        Ok(outcome)
+    }
+
+    fn place(
+        &mut self,
+        now: Millis,
+        sender: CustomerId,
+        recipient: CustomerId,
+        item: ItemId,
+        key: Option<&str>,
+    ) -> Result<Outcome, Refusal> {
+        self.customer(sender)?;
+        self.customer(recipient)?;
+        if item.index() >= self.config.catalog.len() {
+            return Err(Refusal::UnknownItem);
+        }
+        if sender == recipient {
+            return Err(Refusal::InvalidArgument);
+        }
+        if let Some(existing) = key.and_then(|k| self.keys.get(k)).copied() {
+            let first = &self.orders[existing.index()];
+            if (first.sender, first.recipient, first.item) != (sender, recipient, item) {
+                return Err(Refusal::InvalidArgument);
+            }
+            let mut outcome = Outcome::new(Reply::Placed {
+                order: existing,
+                duplicate: true,
+            });
+            outcome.events.push(Event::DuplicatePrevented(existing));
+            return Ok(outcome);
+        }
+        // Ids are u32: memory runs out long before four billion orders.
+        let id = OrderId(self.orders.len() as u32);
+        let deadline = now
+            .checked_add(self.config.pickup_deadline)
+            .unwrap_or(Millis(u64::MAX));
+        self.orders.push(Order {
+            id,
+            sender,
+            recipient,
+            item,
+            key: key.map(str::to_string),
+            status: OrderStatus::Created,
+            created_at: now,
+            deadline,
+            driver: None,
+            assigned_at: None,
+            picked_up_at: None,
+            delivered_at: None,
+            cancelled_at: None,
+            cancel_reason: None,
+            rating: None,
+        });
+        if let Some(k) = key {
+            self.keys.insert(k.to_string(), id);
+        }
+        let mut outcome = Outcome::new(Reply::Placed {
+            order: id,
+            duplicate: false,
+        });
+        outcome.events.push(Event::Placed(id));
+        outcome.notices.push(notice(
+            NoticeKind::Placed,
+            id,
+            Party::Customer(sender),
+            Role::Sender,
+        ));
+        outcome.notices.push(notice(
+            NoticeKind::Placed,
+            id,
+            Party::Customer(recipient),
+            Role::Recipient,
+        ));
+        outcome.timers.push(TimerRequest {
+            at: deadline,
+            timer: Timer::PickupDeadline(id),
+        });
+
+        let pickup = self.customers[sender.index()].location;
+        let chosen = if now < deadline {
+            dispatch::choose(
+                self.config.policy,
+                &self.idle,
+                &self.drivers,
+                pickup,
+                &mut self.dispatch_rng,
+            )
+        } else {
+            None
+        };
+        match chosen {
+            Some(driver) => self.assign(now, id, driver, &mut outcome),
+            None => self.waiting.push_back(id),
+        }
+        Ok(outcome)
+    }
+
+    fn cancel_by_sender(&mut self, now: Millis, id: OrderId, by: CustomerId) -> Result<Outcome, Refusal> {
+        let order = self.order(id)?;
+        self.customer(by)?;
+        if order.is_cancelled_at(now) {
+            return Err(Refusal::OrderCancelled);
+        }
+        if order.status == OrderStatus::Delivered {
+            return Err(Refusal::AlreadyDelivered);
+        }
+        if order.sender != by {
+            return Err(Refusal::NotYourOrder);
+        }
+        if order.status == OrderStatus::PickedUp {
+            return Err(Refusal::AlreadyPickedUp);
+        }
+        let mut outcome = Outcome::new(Reply::Cancelled);
+        self.cancel(now, id, CancelReason::Customer, &mut outcome);
+        Ok(outcome)
+    }
+
+    fn pickup(&mut self, now: Millis, driver: DriverId, id: OrderId) -> Result<Outcome, Refusal> {
+        self.driver(driver)?;
+        let order = self.order(id)?;
+        if order.is_cancelled_at(now) {
+            return Err(Refusal::OrderCancelled);
+        }
+        if order.status == OrderStatus::Delivered {
+            return Err(Refusal::AlreadyDelivered);
+        }
+        if order.status == OrderStatus::Created || order.driver != Some(driver) {
+            return Err(Refusal::NotYourOrder);
+        }
+        if order.status == OrderStatus::PickedUp {
+            return Err(Refusal::AlreadyPickedUp);
+        }
+        self.move_order(id, OrderStatus::PickedUp);
+        let order = &mut self.orders[id.index()];
+        order.picked_up_at = Some(now);
+        let (sender, recipient) = (order.sender, order.recipient);
+        self.drivers[driver.index()].duty = Duty::InTransit(id);
+        let mut outcome = Outcome::new(Reply::PickedUp);
+        outcome.events.push(Event::PickedUp(id, driver));
+        outcome.notices.push(notice(
+            NoticeKind::PickedUp,
+            id,
+            Party::Customer(sender),
+            Role::Sender,
+        ));
+        outcome.notices.push(notice(
+            NoticeKind::PickedUp,
+            id,
+            Party::Customer(recipient),
+            Role::Recipient,
+        ));
+        Ok(outcome)
+    }
+
+    fn deliver(&mut self, now: Millis, driver: DriverId, id: OrderId) -> Result<Outcome, Refusal> {
+        self.driver(driver)?;
+        let order = self.order(id)?;
+        if order.is_cancelled_at(now) {
+            return Err(Refusal::OrderCancelled);
+        }
+        if order.status == OrderStatus::Delivered {
+            return Err(Refusal::AlreadyDelivered);
+        }
+        if order.status == OrderStatus::Created || order.driver != Some(driver) {
+            return Err(Refusal::NotYourOrder);
+        }
+        if order.status == OrderStatus::Assigned {
+            return Err(Refusal::NotPickedUp);
+        }
+        self.move_order(id, OrderStatus::Delivered);
+        let order = &mut self.orders[id.index()];
+        order.delivered_at = Some(now);
+        let (sender, recipient) = (order.sender, order.recipient);
+        let drop_off = self.customers[recipient.index()].location;
+        let d = &mut self.drivers[driver.index()];
+        d.deliveries += 1;
+        if drop_off.is_some() {
+            d.location = drop_off;
+        }
+        let mut outcome = Outcome::new(Reply::Delivered);
+        outcome.events.push(Event::Delivered(id, driver));
+        outcome.notices.push(notice(
+            NoticeKind::Delivered,
+            id,
+            Party::Customer(sender),
+            Role::Sender,
+        ));
+        outcome.notices.push(notice(
+            NoticeKind::Delivered,
+            id,
+            Party::Customer(recipient),
+            Role::Recipient,
+        ));
+        self.end_busy_spell(now, driver);
+        self.make_available(now, driver, &mut outcome);
+        Ok(outcome)
+    }
+
+    fn rate(&mut self, now: Millis, id: OrderId, stars: i64, by: CustomerId) -> Result<Outcome, Refusal> {
+        let order = self.order(id)?;
+        self.customer(by)?;
+        let stars = u8::try_from(stars)
+            .ok()
+            .filter(|s| (1..=5).contains(s))
+            .ok_or(Refusal::InvalidArgument)?;
+        if order.is_cancelled_at(now) {
+            return Err(Refusal::OrderCancelled);
+        }
+        if by != order.sender && by != order.recipient {
+            return Err(Refusal::NotYourOrder);
+        }
+        if order.status != OrderStatus::Delivered {
+            return Err(Refusal::NotDelivered);
+        }
+        if order.rating.is_some() {
+            return Err(Refusal::AlreadyRated);
+        }
+        let Some(driver) = order.driver else {
+            unreachable!("a delivered order always has its driver")
+        };
+        self.orders[id.index()].rating = Some(stars);
+        let d = &mut self.drivers[driver.index()];
+        d.stars += u64::from(stars);
+        d.ratings += 1;
+        self.fleet_stars += u64::from(stars);
+        self.fleet_ratings += 1;
+        let mut outcome = Outcome::new(Reply::Rated);
+        outcome.events.push(Event::Rated(id, driver, stars));
+        Ok(outcome)
+    }
+
+    fn expire_deadline(&mut self, now: Millis, id: OrderId) -> Result<Outcome, Refusal> {
+        let order = self.order(id)?;
+        let due =
+            matches!(order.status, OrderStatus::Created | OrderStatus::Assigned) && now >= order.deadline;
+        let mut outcome = Outcome::new(Reply::DeadlineExpired { cancelled: due });
+        if due {
+            self.cancel(now, id, CancelReason::NoPickup, &mut outcome);
+        }
+        Ok(outcome)
+    }
+
+    // ----- the shared mechanics -----
+
+    /// Moves an order along the transition table. Callers check the rules first; a move the
+    /// table forbids here is a bug in the engine, not a user error.
+    fn move_order(&mut self, id: OrderId, to: OrderStatus) {
+        let order = &mut self.orders[id.index()];
+        assert!(
+            order.status.can_become(to),
+            "illegal transition {} -> {} for {id}",
+            order.status,
+            to
+        );
+        order.status = to;
+    }
+
+    fn assign(&mut self, now: Millis, id: OrderId, driver: DriverId, outcome: &mut Outcome) {
+        self.move_order(id, OrderStatus::Assigned);
+        let order = &mut self.orders[id.index()];
+        order.driver = Some(driver);
+        order.assigned_at = Some(now);
+        let (sender, recipient) = (order.sender, order.recipient);
+        let d = &mut self.drivers[driver.index()];
+        if let Duty::Idle { since_seq } = d.duty {
+            self.idle.remove(&(since_seq, driver));
+        }
+        d.duty = Duty::Assigned(id);
+        d.busy_since = Some(now);
+        outcome.events.push(Event::Assigned(id, driver));
+        outcome.notices.push(notice(
+            NoticeKind::Assigned,
+            id,
+            Party::Driver(driver),
+            Role::Driver,
+        ));
+        outcome.notices.push(notice(
+            NoticeKind::Assigned,
+            id,
+            Party::Customer(sender),
+            Role::Sender,
+        ));
+        outcome.notices.push(notice(
+            NoticeKind::Assigned,
+            id,
+            Party::Customer(recipient),
+            Role::Recipient,
+        ));
+    }
+
+    fn cancel(&mut self, now: Millis, id: OrderId, reason: CancelReason, outcome: &mut Outcome) {
+        let held_by = (self.orders[id.index()].status == OrderStatus::Assigned)
+            .then_some(self.orders[id.index()].driver)
+            .flatten();
+        self.move_order(id, OrderStatus::Cancelled);
+        let order = &mut self.orders[id.index()];
+        order.cancelled_at = Some(now);
+        order.cancel_reason = Some(reason);
+        let (sender, recipient) = (order.sender, order.recipient);
+        outcome.events.push(Event::Cancelled(id, held_by, reason));
+        outcome.notices.push(notice(
+            NoticeKind::Cancelled,
+            id,
+            Party::Customer(sender),
+            Role::Sender,
+        ));
+        outcome.notices.push(notice(
+            NoticeKind::Cancelled,
+            id,
+            Party::Customer(recipient),
+            Role::Recipient,
+        ));
+        if let Some(driver) = held_by {
+            outcome.notices.push(notice(
+                NoticeKind::Cancelled,
+                id,
+                Party::Driver(driver),
+                Role::Driver,
+            ));
+            self.drivers[driver.index()].assigned_then_cancelled += 1;
+            self.end_busy_spell(now, driver);
+            self.make_available(now, driver, outcome);
+        }
+    }
+
+    fn end_busy_spell(&mut self, now: Millis, driver: DriverId) {
+        let d = &mut self.drivers[driver.index()];
+        if let Some(since) = d.busy_since.take() {
+            d.busy_ms += now.saturating_sub(since).as_ms();
+        }
+    }
+
+    /// A driver just became free: they take the oldest waiting order that can still be
+    /// assigned, or else join the idle set behind everyone already idle.
+    fn make_available(&mut self, now: Millis, driver: DriverId, outcome: &mut Outcome) {
+        while let Some(next) = self.waiting.pop_front() {
+            let order = &self.orders[next.index()];
+            if order.status == OrderStatus::Created && order.is_live_at(now) {
+                self.assign(now, next, driver, outcome);
+                return;
+            }
+        }
+        let since_seq = self.next_idle_seq;
+        self.next_idle_seq += 1;
+        self.drivers[driver.index()].duty = Duty::Idle { since_seq };
+        self.idle.insert((since_seq, driver));
+    }
+}
+
+fn notice(kind: NoticeKind, order: OrderId, to: Party, role: Role) -> Notice {
+    Notice {
+        kind,
+        order,
+        to,
+        role,
+    }
+}
+
+fn validate_catalog(items: &[String]) -> Result<(), ConfigError> {
+    if items.is_empty() {
+        return Err(ConfigError::EmptyCatalog);
+    }
+    for (i, item) in items.iter().enumerate() {
+        if items[..i].contains(item) {
+            return Err(ConfigError::DuplicateItem(item.clone()));
+        }
+    }
+    Ok(())
+}

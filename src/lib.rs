@@ -1,0 +1,13 @@
+//! courier-sim: a deterministic discrete-event simulator of delivery platforms.
+//!
+//! The rules live once, in the sans-IO [`engine`]; shells drive it: [`script`] runs
+//! `.script` files on the virtual clock of [`sim`], and the command line in `main.rs` maps
+//! their results to exit codes. Same input, seed and version give byte-identical output.
+
+#![warn(missing_docs)]
+
+pub mod engine;
+pub mod notify;
+pub mod script;
+pub mod sim;
+pub mod time;

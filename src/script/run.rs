@@ -1,0 +1,439 @@
+//! Runs a parsed script on the virtual clock and writes its transcript: each command as
+//! written with the instant it ran, its result (or `error CODE: message`), and every
+//! notification with its time, channel and recipient, in the order they happen.
+//!
+//! Timers due at or before the current instant fire before the next line runs; `wait` and
+//! `at` fire the timers they pass over at their own instants, in (time, sequence) order.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use super::expect::{self, Observed};
+use super::parse::{Expectation, Line, Stmt};
+use super::view;
+use super::ScriptError;
+use crate::engine::{Command, Contact, Engine, NoticeKind, OrderId, Outcome, Refusal, Reply, Timer};
+use crate::notify::Notifier;
+use crate::sim::EventQueue;
+use crate::time::Millis;
+
+/// An `expect` line that did not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// Its line number.
+    pub line: usize,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+/// How a script run ended, when it ran to its end.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunSummary {
+    /// `expect` lines evaluated.
+    pub expectations: usize,
+    /// Those that did not hold.
+    pub failures: Vec<Failure>,
+}
+
+/// The script shell's state: the engine, its timers, the clock and what was seen.
+pub struct Interpreter<'w> {
+    file: String,
+    engine: Engine,
+    timers: EventQueue<Timer>,
+    now: Millis,
+    notifier: Notifier,
+    notified: BTreeSet<(String, NoticeKind, OrderId)>,
+    last_result: Option<Result<(), Refusal>>,
+    enforce: bool,
+    out: &'w mut dyn Write,
+    summary: RunSummary,
+}
+
+impl<'w> Interpreter<'w> {
+    /// A fresh platform (no one onboarded, default catalog, `longest_idle`, 60 s deadline)
+    /// whose transcript goes to `out`. With `enforce`, failed expectations are collected
+    /// as failures; without, they are only shown.
+    pub fn new(file: &str, enforce: bool, out: &'w mut dyn Write) -> Self {
+        Interpreter {
+            file: file.to_string(),
+            engine: Engine::default(),
+            timers: EventQueue::new(),
+            now: Millis::ZERO,
+            notifier: Notifier::default(),
+            notified: BTreeSet::new(),
+            last_result: None,
+            enforce,
+            out,
+            summary: RunSummary::default(),
+        }
+    }
+
+    /// The engine, as the script has left it.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Runs every line, then the timers due at the final instant.
+    pub fn run(mut self, lines: &[Line]) -> Result<RunSummary, ScriptError> {
+        for line in lines {
+            self.fire_timers_until(self.now)?;
+            match &line.stmt {
+                Stmt::Expect(expectation) => self.expect(line, expectation)?,
+                stmt => {
+                    self.say(&format!("[{}] {}", self.now.clock(), line.text))?;
+                    let result = self.execute(line, stmt)?;
+                    self.last_result = Some(result);
+                }
+            }
+        }
+        self.fire_timers_until(self.now)?;
+        Ok(self.summary)
+    }
+
+    fn say(&mut self, text: &str) -> Result<(), ScriptError> {
+        writeln!(self.out, "{text}").map_err(ScriptError::Write)
+    }
+
+    fn script_error(&self, line: &Line, message: String) -> ScriptError {
+        ScriptError::Line {
+            file: self.file.clone(),
+            line: line.number,
+            message,
+        }
+    }
+
+    /// Applies a command and prints its result and effects; a refusal is printed and
+    /// returned (it is a result, not an error of the script).
+    fn apply(
+        &mut self,
+        command: Command,
+        describe: impl FnOnce(&Engine, &Outcome) -> String,
+    ) -> Result<Result<(), Refusal>, ScriptError> {
+        match self.engine.apply(self.now, &command) {
+            Ok(outcome) => {
+                let text = describe(&self.engine, &outcome);
+                self.say(&format!("  ok: {text}"))?;
+                self.effects(&outcome)?;
+                Ok(Ok(()))
+            }
+            Err(refusal) => {
+                self.say(&format!("  error {refusal}: {}", refusal.message()))?;
+                Ok(Err(refusal))
+            }
+        }
+    }
+
+    /// Sends the outcome's notifications and sets its timers.
+    fn effects(&mut self, outcome: &Outcome) -> Result<(), ScriptError> {
+        for notice in &outcome.notices {
+            let name = self.engine.name_of(notice.to).to_string();
+            self.notified.insert((name, notice.kind, notice.order));
+            for (_, log) in self.notifier.send(&self.engine, self.now, notice) {
+                self.say(&format!("  [{}] {log}", self.now.clock()))?;
+            }
+        }
+        for request in &outcome.timers {
+            self.timers
+                .push(request.at, request.timer)
+                .map_err(|e| ScriptError::Internal(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// Fires every timer due at or before `until`, each at its own instant.
+    fn fire_timers_until(&mut self, until: Millis) -> Result<(), ScriptError> {
+        while let Some((at, _, timer)) = self.timers.pop_due(until) {
+            self.now = self.now.max(at);
+            let outcome = self
+                .engine
+                .apply(self.now, &timer.command())
+                .map_err(|refusal| ScriptError::Internal(format!("a timer was refused: {refusal}")))?;
+            if let (Timer::PickupDeadline(order), Reply::DeadlineExpired { cancelled: true }) =
+                (timer, &outcome.reply)
+            {
+                self.say(&format!(
+                    "[{}] timer: pickup deadline of {order}",
+                    self.now.clock()
+                ))?;
+                self.say(&format!("  {order} cancelled: not picked up in time (no_pickup)"))?;
+                self.effects(&outcome)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn expect(&mut self, line: &Line, expectation: &Expectation) -> Result<(), ScriptError> {
+        self.summary.expectations += 1;
+        let seen = Observed {
+            engine: &self.engine,
+            last_result: self.last_result,
+            notified: &self.notified,
+        };
+        match expect::check(expectation, &seen) {
+            Ok(()) => self.say(&format!("[{}] {}\n  pass", self.now.clock(), line.text)),
+            Err(message) => {
+                let note = if self.enforce { "" } else { " (not enforced)" };
+                self.say(&format!(
+                    "[{}] {}\n  FAIL{note}: {message}",
+                    self.now.clock(),
+                    line.text
+                ))?;
+                if self.enforce {
+                    self.summary.failures.push(Failure {
+                        line: line.number,
+                        message,
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs one non-expect statement. The outer error stops the script; the inner result
+    /// is what `expect ok` / `expect error` see.
+    fn execute(&mut self, line: &Line, stmt: &Stmt) -> Result<Result<(), Refusal>, ScriptError> {
+        match stmt {
+            Stmt::OnboardCustomer {
+                name,
+                email,
+                phone,
+                address,
+                at,
+            } => {
+                let contact = Contact {
+                    email: Some(email.clone()),
+                    phone: Some(phone.clone()),
+                };
+                let command = Command::OnboardCustomer {
+                    name: name.clone(),
+                    contact,
+                    address: address.clone(),
+                    location: *at,
+                };
+                self.apply(command, |_, _| format!("welcome {name}!"))
+            }
+            Stmt::OnboardDriver {
+                name,
+                email,
+                phone,
+                at,
+            } => {
+                let contact = Contact {
+                    email: email.clone(),
+                    phone: phone.clone(),
+                };
+                let command = Command::OnboardDriver {
+                    name: name.clone(),
+                    contact,
+                    location: *at,
+                };
+                self.apply(command, |_, _| format!("welcome {name}!"))
+            }
+            Stmt::Items => {
+                let items = self.engine.catalog().join(", ");
+                self.say(&format!("  ok: items: {items}"))?;
+                Ok(Ok(()))
+            }
+            Stmt::Catalog(items) => {
+                let items = items.clone();
+                self.engine
+                    .reconfigure(|c| c.catalog = items)
+                    .map_err(|e| self.script_error(line, format!("`catalog`: {e}")))?;
+                let text = self.engine.catalog().join(", ");
+                self.say(&format!("  ok: catalog is now: {text}"))?;
+                Ok(Ok(()))
+            }
+            Stmt::Set { deadline, policy } => {
+                let (deadline, policy) = (*deadline, *policy);
+                self.engine
+                    .reconfigure(|c| {
+                        if let Some(d) = deadline {
+                            c.pickup_deadline = d;
+                        }
+                        if let Some(p) = policy {
+                            c.policy = p;
+                        }
+                    })
+                    .map_err(|e| self.script_error(line, format!("`set`: {e}")))?;
+                let c = self.engine.config();
+                let text = format!(
+                    "  ok: deadline {}, policy {}",
+                    c.pickup_deadline,
+                    c.policy.as_str()
+                );
+                self.say(&text)?;
+                Ok(Ok(()))
+            }
+            Stmt::Place { from, to, item, key } => {
+                let command = match self.resolve_place(from, to, item) {
+                    Ok((sender, recipient, item)) => Command::PlaceOrder {
+                        sender,
+                        recipient,
+                        item,
+                        key: key.clone(),
+                    },
+                    Err(refusal) => return self.refuse(refusal),
+                };
+                self.apply(command, |engine, outcome| match outcome.reply {
+                    Reply::Placed {
+                        order,
+                        duplicate: true,
+                    } => format!("{order} already placed with this key; nothing new created"),
+                    Reply::Placed { order, .. } => match engine.orders()[order.index()].driver {
+                        Some(d) => {
+                            format!("{order} placed, assigned to {}", engine.drivers()[d.index()].name)
+                        }
+                        None => format!("{order} placed, waiting for a driver"),
+                    },
+                    _ => String::new(),
+                })
+            }
+            Stmt::Cancel { order, by } => {
+                let resolved = self.engine.order_by_name(order).and_then(|id| {
+                    let by = match by {
+                        Some(name) => self.engine.customer_by_name(name)?,
+                        None => self.engine.orders()[id.index()].sender,
+                    };
+                    Ok(Command::CancelOrder { order: id, by })
+                });
+                match resolved {
+                    Ok(command) => self.apply(command, |_, _| format!("{order} cancelled")),
+                    Err(refusal) => self.refuse(refusal),
+                }
+            }
+            Stmt::Pickup { driver, order } | Stmt::Deliver { driver, order } => {
+                let pickup = matches!(stmt, Stmt::Pickup { .. });
+                let resolved = self.engine.driver_by_name(driver).and_then(|d| {
+                    let o = self.engine.order_by_name(order)?;
+                    Ok(if pickup {
+                        Command::Pickup { driver: d, order: o }
+                    } else {
+                        Command::Deliver { driver: d, order: o }
+                    })
+                });
+                let verb = if pickup { "picked up" } else { "delivered" };
+                match resolved {
+                    Ok(command) => self.apply(command, |_, _| format!("{order} {verb} by {driver}")),
+                    Err(refusal) => self.refuse(refusal),
+                }
+            }
+            Stmt::Rate { order, stars, by } => {
+                let resolved = self.engine.order_by_name(order).and_then(|id| {
+                    let by = match by {
+                        Some(name) => self.engine.customer_by_name(name)?,
+                        None => self.engine.orders()[id.index()].sender,
+                    };
+                    Ok(Command::Rate {
+                        order: id,
+                        stars: *stars,
+                        by,
+                    })
+                });
+                match resolved {
+                    Ok(command) => self.apply(command, |engine, _| {
+                        let id = engine.order_by_name(order).ok();
+                        let driver = id
+                            .and_then(|id| engine.orders()[id.index()].driver)
+                            .map_or("", |d| engine.drivers()[d.index()].name.as_str());
+                        format!(
+                            "{order} rated {stars} star{} for {driver}",
+                            if *stars == 1 { "" } else { "s" }
+                        )
+                    }),
+                    Err(refusal) => self.refuse(refusal),
+                }
+            }
+            Stmt::StatusOrder(order) => match self.engine.order_by_name(order) {
+                Ok(id) => {
+                    let text = view::order_line(&self.engine, &self.engine.orders()[id.index()]);
+                    self.say(&format!("  ok: {text}"))?;
+                    Ok(Ok(()))
+                }
+                Err(refusal) => self.refuse(refusal),
+            },
+            Stmt::StatusDriver(name) => match self.engine.driver_by_name(name) {
+                Ok(id) => {
+                    let text = view::driver_line(&self.engine, id);
+                    self.say(&format!("  ok: {text}"))?;
+                    Ok(Ok(()))
+                }
+                Err(refusal) => self.refuse(refusal),
+            },
+            Stmt::StatusOrders => {
+                let lines: Vec<String> = self
+                    .engine
+                    .orders()
+                    .iter()
+                    .map(|o| view::order_line(&self.engine, o))
+                    .collect();
+                self.list("orders", lines)
+            }
+            Stmt::StatusDrivers => {
+                let lines: Vec<String> = (0..self.engine.drivers().len() as u32)
+                    .map(|d| view::driver_line(&self.engine, crate::engine::DriverId(d)))
+                    .collect();
+                self.list("drivers", lines)
+            }
+            Stmt::Top { by, limit } => {
+                let lines = view::board_lines(&self.engine, *by, *limit);
+                self.list(&format!("top drivers by {by}"), lines)
+            }
+            Stmt::Wait(span) => {
+                let target = self
+                    .now
+                    .checked_add(*span)
+                    .ok_or_else(|| self.script_error(line, "`wait` goes past the end of time".into()))?;
+                self.advance_to(target)
+            }
+            Stmt::At(target) => {
+                if *target < self.now {
+                    return Err(
+                        self.script_error(line, format!("`at {target}` is earlier than now ({})", self.now))
+                    );
+                }
+                self.advance_to(*target)
+            }
+            Stmt::Expect(_) => unreachable!("expectations are handled by the caller"),
+        }
+    }
+
+    fn advance_to(&mut self, target: Millis) -> Result<Result<(), Refusal>, ScriptError> {
+        self.fire_timers_until(target)?;
+        self.now = target;
+        self.say(&format!("  ok: the clock is at {}", self.now.clock()))?;
+        Ok(Ok(()))
+    }
+
+    fn list(&mut self, what: &str, lines: Vec<String>) -> Result<Result<(), Refusal>, ScriptError> {
+        self.say(&format!("  ok: {what}: {}", lines.len()))?;
+        for line in lines {
+            self.say(&format!("    {line}"))?;
+        }
+        Ok(Ok(()))
+    }
+
+    fn refuse(&mut self, refusal: Refusal) -> Result<Result<(), Refusal>, ScriptError> {
+        self.say(&format!("  error {refusal}: {}", refusal.message()))?;
+        Ok(Err(refusal))
+    }
+
+    fn resolve_place(
+        &self,
+        from: &str,
+        to: &str,
+        item: &str,
+    ) -> Result<
+        (
+            crate::engine::CustomerId,
+            crate::engine::CustomerId,
+            crate::engine::ItemId,
+        ),
+        Refusal,
+    > {
+        Ok((
+            self.engine.customer_by_name(from)?,
+            self.engine.customer_by_name(to)?,
+            self.engine.item_by_name(item)?,
+        ))
+    }
+}
