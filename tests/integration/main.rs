@@ -1,0 +1,8 @@
+//! Integration tests through the real `courier-sim` binary, in one test binary so they
+//! compile once (as nexosim does). Each module covers one command of the CLI.
+
+// Test code: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod script_cli;
+mod support;
