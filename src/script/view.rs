@@ -16,27 +16,26 @@ pub fn order_line(engine: &Engine, order: &Order) -> String {
         name(order.recipient),
         order.created_at.clock()
     );
-    match order.status {
-        OrderStatus::Created => line += &format!(", waiting for a driver until {}", order.deadline.clock()),
-        OrderStatus::Assigned => {
-            line += &format!(
-                ", driver {}, pickup before {}",
-                driver.unwrap_or("?"),
-                order.deadline.clock()
-            )
-        }
-        OrderStatus::PickedUp => line += &format!(", in transit with {}", driver.unwrap_or("?")),
-        OrderStatus::Delivered => {
-            line += &format!(", delivered by {}", driver.unwrap_or("?"));
-            if let Some(stars) = order.rating {
-                line += &format!(", rated {stars}");
-            }
-        }
-        OrderStatus::Cancelled => {
-            let reason = order.cancel_reason.map_or("?", |r| r.as_str());
-            let at = order.cancelled_at.map_or_else(String::new, |t| t.clock());
-            line += &format!(", cancelled at {at}, reason {reason}");
-        }
+    if order.status == OrderStatus::Created {
+        line += &format!(", waiting for a driver until {}", order.deadline.clock());
+    }
+    if let (Some(at), Some(driver)) = (order.assigned_at, driver) {
+        line += &format!(", assigned to {driver} at {}", at.clock());
+    }
+    if order.status == OrderStatus::Assigned {
+        line += &format!(", pickup before {}", order.deadline.clock());
+    }
+    if let Some(at) = order.picked_up_at {
+        line += &format!(", picked up at {}", at.clock());
+    }
+    if let Some(at) = order.delivered_at {
+        line += &format!(", delivered at {}", at.clock());
+    }
+    if let Some(stars) = order.rating {
+        line += &format!(", rated {stars}");
+    }
+    if let (Some(at), Some(reason)) = (order.cancelled_at, order.cancel_reason) {
+        line += &format!(", cancelled at {}, reason {}", at.clock(), reason.as_str());
     }
     line.push(')');
     line
@@ -46,18 +45,17 @@ pub fn order_line(engine: &Engine, order: &Order) -> String {
 pub fn driver_line(engine: &Engine, id: DriverId) -> String {
     let d = &engine.drivers()[id.index()];
     let holding = d.order().map_or_else(String::new, |o| format!(" with {o}"));
-    let noun = if d.deliveries == 1 {
-        "delivery"
-    } else {
-        "deliveries"
-    };
     format!(
-        "{}: {}{holding}; {} {noun}, {}",
+        "{}: {}{holding}; {}, {}",
         d.name,
         d.status(),
-        d.deliveries,
+        deliveries_text(d.deliveries),
         rating_text(engine, id)
     )
+}
+
+fn deliveries_text(n: u32) -> String {
+    format!("{n} {}", if n == 1 { "delivery" } else { "deliveries" })
 }
 
 fn rating_text(engine: &Engine, id: DriverId) -> String {
@@ -82,10 +80,10 @@ pub fn board_lines(engine: &Engine, by: RankBy, limit: Option<usize>) -> Vec<Str
         .map(|(rank, id)| {
             let d = &engine.drivers()[id.index()];
             format!(
-                "{}. {}: {} deliveries, {}",
+                "{}. {}: {}, {}",
                 rank + 1,
                 d.name,
-                d.deliveries,
+                deliveries_text(d.deliveries),
                 rating_text(engine, id)
             )
         })
