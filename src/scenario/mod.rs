@@ -1,0 +1,434 @@
+//! Scenario files (`*.toml`, SPEC §5): the schema, its defaults, and validation with errors
+//! that name the file, the field and, where known, the line and column.
+//!
+//! Values are parsed while deserializing (each field type checks its own syntax), so serde
+//! reports the failing key path and toml the position; rules that tie fields together
+//! (`nearest` needs `[area]`) are checked afterwards against the recorded spans.
+
+pub mod dist;
+mod values;
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub use dist::{Dist, DurationDist, NumberDist};
+pub use values::{DurationValue, PolicyValue, Probability, Rate};
+
+use crate::engine::{LatLon, Policy};
+use crate::time::Millis;
+
+/// A whole scenario, validated.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Report folder name; defaults to the file's stem.
+    #[serde(default)]
+    pub name: String,
+    /// Default seed; `--seed` overrides.
+    #[serde(default = "defaults::seed")]
+    pub seed: u64,
+    /// Orders arrive in [0, horizon).
+    #[serde(default = "defaults::horizon")]
+    pub horizon: DurationValue,
+    /// The catalog.
+    #[serde(default = "defaults::items")]
+    pub items: Vec<String>,
+    /// The drivers.
+    #[serde(default)]
+    pub fleet: Fleet,
+    /// The customers and their orders.
+    #[serde(default)]
+    pub demand: Demand,
+    /// How drivers and customers act.
+    #[serde(default)]
+    pub behavior: Behavior,
+    /// Optional geometry: positions, distances, travel times.
+    #[serde(default)]
+    pub area: Option<Area>,
+    /// Dispatch rules.
+    #[serde(default)]
+    pub dispatch: Dispatch,
+    /// Optional reports.
+    #[serde(default)]
+    pub report: ReportOptions,
+}
+
+/// `[fleet]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fleet {
+    /// `driver-1` … `driver-N`, onboarded at time 0.
+    #[serde(default = "defaults::drivers")]
+    pub drivers: u32,
+}
+
+/// `[demand]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// `customer-1` …; sender and recipient drawn uniformly, distinct.
+    #[serde(default = "defaults::customers")]
+    pub customers: u32,
+    /// Poisson arrival rate before the first profile step.
+    #[serde(default = "defaults::rate")]
+    pub rate: Rate,
+    /// Rate changes over time, each from its `from` on.
+    #[serde(default)]
+    pub profile: Vec<ProfileStep>,
+    /// Probability that a placement is sent twice with one idempotency key.
+    #[serde(default)]
+    pub double_tap: Probability,
+}
+
+/// One step of a rate profile.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileStep {
+    /// From this instant on…
+    pub from: DurationValue,
+    /// …orders arrive at this rate.
+    pub rate: Rate,
+}
+
+/// `[behavior]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Behavior {
+    /// Assignment → the driver's pickup action.
+    #[serde(default = "defaults::pickup_delay")]
+    pub pickup_delay: DurationDist,
+    /// Pickup → delivery.
+    #[serde(default = "defaults::delivery_time")]
+    pub delivery_time: DurationDist,
+    /// Probability that an assigned driver never picks up.
+    #[serde(default)]
+    pub no_show: Probability,
+    /// Customer cancellations.
+    #[serde(default)]
+    pub cancel: CancelBehavior,
+    /// Ratings after delivery.
+    #[serde(default)]
+    pub rating: RatingBehavior,
+}
+
+/// `behavior.cancel`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBehavior {
+    /// Probability that the sender tries to cancel.
+    #[serde(default)]
+    pub probability: Probability,
+    /// When, counted from creation.
+    #[serde(default = "defaults::cancel_after")]
+    pub after: DurationDist,
+}
+
+/// `behavior.rating`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingBehavior {
+    /// Probability that a delivered order is rated.
+    #[serde(default = "defaults::rating_probability")]
+    pub probability: Probability,
+    /// Each driver's own mean, drawn once.
+    #[serde(default = "defaults::driver_mean")]
+    pub driver_mean: NumberDist,
+    /// Standard deviation of one rating around the driver's mean.
+    #[serde(default = "defaults::spread")]
+    pub spread: f64,
+}
+
+/// `[area]`: customers and drivers placed uniformly in a disc.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Area {
+    /// `[LAT, LON]` in degrees.
+    pub center: [f64; 2],
+    /// Radius of the disc.
+    #[serde(default = "defaults::radius_km")]
+    pub radius_km: f64,
+    /// Travel speed.
+    #[serde(default = "defaults::speed_kmh")]
+    pub speed_kmh: f64,
+}
+
+/// `[dispatch]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dispatch {
+    /// `longest_idle`, `nearest` (needs `[area]`) or `random`.
+    #[serde(default = "defaults::policy")]
+    pub policy: Spanned<PolicyValue>,
+    /// From creation.
+    #[serde(default = "defaults::pickup_deadline")]
+    pub pickup_deadline: DurationValue,
+}
+
+/// `[report]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportOptions {
+    /// Write `events.csv`.
+    #[serde(default)]
+    pub events: bool,
+    /// Write `notifications.csv`.
+    #[serde(default)]
+    pub notifications: bool,
+}
+
+mod defaults {
+    use super::*;
+
+    pub fn seed() -> u64 {
+        42
+    }
+    pub fn horizon() -> DurationValue {
+        DurationValue(Millis::from_secs(3600))
+    }
+    pub fn items() -> Vec<String> {
+        (1..=5).map(|i| format!("item{i}")).collect()
+    }
+    pub fn drivers() -> u32 {
+        10
+    }
+    pub fn customers() -> u32 {
+        200
+    }
+    pub fn rate() -> Rate {
+        Rate::per_minute(10.0)
+    }
+    fn dist(text: &str) -> DurationDist {
+        DurationDist::parse(text).unwrap_or_else(|e| unreachable!("default {text}: {e}"))
+    }
+    pub fn pickup_delay() -> DurationDist {
+        dist("exp(20s)")
+    }
+    pub fn delivery_time() -> DurationDist {
+        dist("exp(5m)")
+    }
+    pub fn cancel_after() -> DurationDist {
+        dist("uniform(0s, 60s)")
+    }
+    pub fn rating_probability() -> Probability {
+        Probability(0.7)
+    }
+    pub fn driver_mean() -> NumberDist {
+        let uniform = rand_distr::Uniform::new(3.0, 5.0).unwrap_or_else(|e| unreachable!("{e}"));
+        NumberDist(Dist::Uniform(uniform))
+    }
+    pub fn spread() -> f64 {
+        0.8
+    }
+    pub fn radius_km() -> f64 {
+        5.0
+    }
+    pub fn speed_kmh() -> f64 {
+        25.0
+    }
+    pub fn policy() -> Spanned<PolicyValue> {
+        Spanned::new(0..0, PolicyValue(Policy::LongestIdle))
+    }
+    pub fn pickup_deadline() -> DurationValue {
+        DurationValue(Millis::from_secs(60))
+    }
+}
+
+macro_rules! default_from_serde {
+    ($($ty:ty),*) => {$(
+        impl Default for $ty {
+            fn default() -> Self {
+                // An empty table takes every field's serde default, so both stay in one place.
+                toml::from_str("").unwrap_or_else(|e| unreachable!("defaults of {}: {e}", stringify!($ty)))
+            }
+        }
+    )*};
+}
+default_from_serde!(Fleet, Demand, Behavior, CancelBehavior, RatingBehavior, Dispatch);
+
+impl Scenario {
+    /// The dispatch policy.
+    pub fn policy(&self) -> Policy {
+        self.dispatch.policy.get_ref().0
+    }
+
+    /// The area's centre as a position.
+    pub fn center(&self) -> Option<LatLon> {
+        self.area
+            .as_ref()
+            .and_then(|a| LatLon::new(a.center[0], a.center[1]))
+    }
+
+    /// Arrival rate segments: `(from, orders per millisecond)`, from time 0, in order.
+    pub fn rate_segments(&self) -> Vec<(Millis, f64)> {
+        let mut segments = vec![(Millis::ZERO, self.demand.rate.per_ms())];
+        for step in &self.demand.profile {
+            if step.from.0 == Millis::ZERO {
+                segments[0] = (Millis::ZERO, step.rate.per_ms());
+            } else {
+                segments.push((step.from.0, step.rate.per_ms()));
+            }
+        }
+        segments
+    }
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The file, as given.
+    pub file: String,
+    /// 1-based line and column, where known.
+    pub position: Option<(usize, usize)>,
+    /// The field's dotted path, where known.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some((line, column)) = self.position {
+            write!(f, ":{line}:{column}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Reads and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+        file: file.clone(),
+        position: None,
+        field: None,
+        message: format!("cannot read the scenario: {e}"),
+    })?;
+    let mut scenario = parse(&file, &text)?;
+    if scenario.name.is_empty() {
+        scenario.name = path
+            .file_stem()
+            .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned());
+    }
+    Ok(scenario)
+}
+
+/// Parses and validates scenario text; `file` names it in errors.
+pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    let error =
+        |span: Option<std::ops::Range<usize>>, field: Option<String>, message: String| ScenarioError {
+            file: file.to_string(),
+            position: span.map(|s| line_column(text, s.start)),
+            field,
+            message,
+        };
+    let deserializer =
+        toml::Deserializer::parse(text).map_err(|e| error(e.span(), None, e.message().trim().to_string()))?;
+    let scenario: Scenario = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        // `Spanned` wrappers show up as an internal path segment; users never wrote it.
+        let path: Vec<String> = e
+            .path()
+            .to_string()
+            .split('.')
+            .filter(|s| !s.is_empty() && !s.starts_with("$__"))
+            .map(str::to_string)
+            .collect();
+        let field = (!path.is_empty()).then(|| path.join("."));
+        let inner = e.into_inner();
+        error(inner.span(), field, inner.message().trim().to_string())
+    })?;
+    validate(&scenario).map_err(|(span, field, message)| error(span, Some(field.to_string()), message))?;
+    Ok(scenario)
+}
+
+type Invalid = (Option<std::ops::Range<usize>>, &'static str, String);
+
+fn validate(s: &Scenario) -> Result<(), Invalid> {
+    let fail = |field: &'static str, message: String| Err((None, field, message));
+    if s.items.is_empty() {
+        return fail("items", "the catalog needs at least one item".into());
+    }
+    if let Some(dup) = s
+        .items
+        .iter()
+        .enumerate()
+        .find(|(i, item)| s.items[..*i].contains(item))
+    {
+        return fail("items", format!("item `{}` appears twice", dup.1));
+    }
+    let orders_possible =
+        s.demand.rate.per_ms() > 0.0 || s.demand.profile.iter().any(|p| p.rate.per_ms() > 0.0);
+    if orders_possible && s.demand.customers < 2 {
+        return fail(
+            "demand.customers",
+            "at least 2 customers are needed: sender and recipient differ".into(),
+        );
+    }
+    for pair in s.demand.profile.windows(2) {
+        if pair[1].from.0 <= pair[0].from.0 {
+            return fail(
+                "demand.profile",
+                format!(
+                    "steps must start at increasing times; {} comes after {}",
+                    pair[1].from.0, pair[0].from.0
+                ),
+            );
+        }
+    }
+    if !(s.behavior.rating.spread.is_finite() && s.behavior.rating.spread >= 0.0) {
+        return fail(
+            "behavior.rating.spread",
+            format!(
+                "must be a non-negative number, found {}",
+                s.behavior.rating.spread
+            ),
+        );
+    }
+    if let Some(area) = &s.area {
+        if LatLon::new(area.center[0], area.center[1]).is_none() {
+            return fail(
+                "area.center",
+                "must be [LAT, LON] with LAT in -90..=90 and LON in -180..=180".into(),
+            );
+        }
+        if !(area.radius_km.is_finite() && area.radius_km > 0.0) {
+            return fail(
+                "area.radius_km",
+                format!("must be a positive number, found {}", area.radius_km),
+            );
+        }
+        if !(area.speed_kmh.is_finite() && area.speed_kmh > 0.0) {
+            return fail(
+                "area.speed_kmh",
+                format!("must be a positive number, found {}", area.speed_kmh),
+            );
+        }
+    }
+    if s.policy() == Policy::Nearest && s.area.is_none() {
+        return Err((
+            Some(s.dispatch.policy.span()),
+            "dispatch.policy",
+            "`nearest` needs an [area] section: without positions there is no nearest driver".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,166 @@
+//! Scenario parsing: defaults, every distribution, and errors that name file, field and
+//! position.
+
+use super::*;
+
+fn err(text: &str) -> ScenarioError {
+    parse("s.toml", text).expect_err(text)
+}
+
+#[test]
+fn an_empty_file_takes_every_default() {
+    let s = parse("s.toml", "").unwrap();
+    assert_eq!(s.seed, 42);
+    assert_eq!(s.horizon.0, Millis::from_secs(3600));
+    assert_eq!(s.fleet.drivers, 10);
+    assert_eq!(s.demand.customers, 200);
+    assert_eq!(s.policy(), Policy::LongestIdle);
+    assert_eq!(s.dispatch.pickup_deadline.0, Millis::from_secs(60));
+    assert_eq!(s.behavior.rating.probability, Probability(0.7));
+    assert!(s.area.is_none());
+}
+
+#[test]
+fn the_spec_example_parses() {
+    let text = r#"
+name = "evening"
+seed = 42
+horizon = "2h"
+items = ["document", "keys", "small-box", "large-box"]
+[fleet]
+drivers = 50
+[demand]
+customers = 2000
+rate = "40/m"
+profile = [ { from = "0m", rate = "20/m" }, { from = "30m", rate = "90/m" }, { from = "1h30m", rate = "30/m" } ]
+double_tap = 0.0
+[behavior]
+pickup_delay = "exp(20s)"
+delivery_time = "lognormal(5m, 2m)"
+no_show = 0.0
+cancel = { probability = 0.0, after = "uniform(0s, 60s)" }
+rating = { probability = 0.7, driver_mean = "uniform(3.0, 5.0)", spread = 0.8 }
+[area]
+center = [52.52, 13.40]
+radius_km = 5
+speed_kmh = 25
+[dispatch]
+policy = "nearest"
+pickup_deadline = "60s"
+[report]
+events = true
+notifications = false
+"#;
+    let s = parse("s.toml", text).unwrap();
+    assert_eq!(s.name, "evening");
+    assert_eq!(s.policy(), Policy::Nearest);
+    let per_min = |r: f64| r * 60_000.0;
+    let segments: Vec<(u64, f64)> = s
+        .rate_segments()
+        .iter()
+        .map(|(t, r)| (t.as_ms(), per_min(*r).round()))
+        .collect();
+    assert_eq!(segments, [(0, 20.0), (1_800_000, 90.0), (5_400_000, 30.0)]);
+    assert!(s.report.events);
+}
+
+#[test]
+fn an_unknown_field_is_named_with_its_position() {
+    let e = err("[fleet]\ndrivers = 5\ncars = 3\n");
+    assert_eq!(e.position, Some((3, 1)), "{e}");
+    assert!(e.message.contains("unknown field `cars`"), "{e}");
+    assert!(e.to_string().starts_with("s.toml:3:1: "), "{e}");
+}
+
+#[test]
+fn bad_values_name_the_field_and_position() {
+    let cases = [
+        (
+            "[demand]\nrate = \"-5/m\"\n",
+            "demand.rate",
+            (2, 8),
+            "invalid rate",
+        ),
+        (
+            "[behavior]\npickup_delay = \"exp(-1s)\"\n",
+            "behavior.pickup_delay",
+            (2, 16),
+            "invalid duration",
+        ),
+        (
+            "[behavior]\nno_show = 1.5\n",
+            "behavior.no_show",
+            (2, 11),
+            "between 0 and 1",
+        ),
+        ("horizon = \"soon\"\n", "horizon", (1, 11), "invalid duration"),
+        ("[fleet]\ndrivers = -3\n", "fleet.drivers", (2, 11), ""),
+        (
+            "[dispatch]\npolicy = \"fastest\"\n",
+            "dispatch.policy",
+            (2, 10),
+            "unknown policy",
+        ),
+        (
+            "[behavior]\ncancel = { probability = 0.1, after = \"gamma(1s)\" }\n",
+            "behavior.cancel.after",
+            (2, 39),
+            "unknown distribution",
+        ),
+    ];
+    for (text, field, position, fragment) in cases {
+        let e = err(text);
+        assert_eq!(e.field.as_deref(), Some(field), "{text}: {e}");
+        assert_eq!(e.position, Some(position), "{text}: {e}");
+        assert!(e.message.contains(fragment), "{text}: {e}");
+    }
+}
+
+#[test]
+fn nearest_without_area_points_at_the_policy() {
+    let e = err("[dispatch]\npolicy = \"nearest\"\n");
+    assert_eq!(e.field.as_deref(), Some("dispatch.policy"));
+    assert_eq!(e.position, Some((2, 10)));
+    assert!(e.message.contains("needs an [area]"), "{e}");
+}
+
+#[test]
+fn cross_field_rules() {
+    assert_eq!(
+        err("[demand]\ncustomers = 1\n").field.as_deref(),
+        Some("demand.customers")
+    );
+    assert_eq!(err("items = []\n").field.as_deref(), Some("items"));
+    assert_eq!(err("items = [\"a\", \"a\"]\n").field.as_deref(), Some("items"));
+    let e = err(
+        "[demand]\nprofile = [ { from = \"30m\", rate = \"1/m\" }, { from = \"10m\", rate = \"1/m\" } ]\n",
+    );
+    assert_eq!(e.field.as_deref(), Some("demand.profile"));
+    assert_eq!(
+        err("[area]\ncenter = [95.0, 0.0]\n").field.as_deref(),
+        Some("area.center")
+    );
+    assert_eq!(
+        err("[area]\ncenter = [1.0, 0.0]\nspeed_kmh = 0\n")
+            .field
+            .as_deref(),
+        Some("area.speed_kmh")
+    );
+}
+
+#[test]
+fn a_syntax_error_has_a_position() {
+    let e = err("[fleet\ndrivers = 5\n");
+    assert_eq!(e.position.map(|p| p.0), Some(1), "{e}");
+    assert_eq!(e.field, None);
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    let e = load(Path::new("no/such/scenario.toml")).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("no/such/scenario.toml: cannot read the scenario"),
+        "{e}"
+    );
+}

@@ -1,0 +1,107 @@
+//! Scalar field types of the scenario schema, each checking its own syntax while
+//! deserializing so that errors carry the field's path and position.
+
+use serde::de::{Deserialize, Deserializer, Error as _};
+
+use crate::engine::Policy;
+use crate::time::{parse_duration, Millis};
+
+/// A duration written as in SPEC §2: `"250ms"`, `"1m30s"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DurationValue(pub Millis);
+
+impl<'de> Deserialize<'de> for DurationValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_duration(&text).map(DurationValue).map_err(D::Error::custom)
+    }
+}
+
+/// An arrival rate, `"N/s"`, `"N/m"` or `"N/h"`, N a non-negative number.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rate {
+    per_ms: f64,
+}
+
+impl Rate {
+    /// `n` orders a minute.
+    pub fn per_minute(n: f64) -> Rate {
+        Rate { per_ms: n / 60_000.0 }
+    }
+
+    /// Orders per millisecond.
+    pub fn per_ms(self) -> f64 {
+        self.per_ms
+    }
+
+    /// Parses `"40/m"`.
+    pub fn parse(text: &str) -> Result<Rate, String> {
+        let bad = || format!("invalid rate `{text}`: expected N/s, N/m or N/h with N a non-negative number");
+        let (n, unit) = text.split_once('/').ok_or_else(bad)?;
+        let n: f64 = n.trim().parse().map_err(|_| bad())?;
+        if !n.is_finite() || n < 0.0 {
+            return Err(bad());
+        }
+        let ms = match unit.trim() {
+            "s" => 1_000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            _ => return Err(bad()),
+        };
+        Ok(Rate { per_ms: n / ms })
+    }
+}
+
+impl<'de> Deserialize<'de> for Rate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Rate::parse(&text).map_err(D::Error::custom)
+    }
+}
+
+/// A probability in [0, 1].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Probability(pub f64);
+
+impl<'de> Deserialize<'de> for Probability {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let p = f64::deserialize(d)?;
+        if (0.0..=1.0).contains(&p) {
+            Ok(Probability(p))
+        } else {
+            Err(D::Error::custom(format!(
+                "a probability must be between 0 and 1, found {p}"
+            )))
+        }
+    }
+}
+
+/// A dispatch policy name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyValue(pub Policy);
+
+impl<'de> Deserialize<'de> for PolicyValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Policy::parse(&text).map(PolicyValue).ok_or_else(|| {
+            D::Error::custom(format!(
+                "unknown policy `{text}`; expected longest_idle, nearest or random"
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates() {
+        assert_eq!(Rate::parse("40/m").unwrap().per_ms(), 40.0 / 60_000.0);
+        assert_eq!(Rate::parse("2/s").unwrap().per_ms(), 0.002);
+        assert_eq!(Rate::parse("0/h").unwrap().per_ms(), 0.0);
+        for bad in ["-1/m", "40", "40/d", "x/m", "inf/s", "NaN/s"] {
+            assert!(Rate::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
