@@ -1,6 +1,8 @@
-//! The virtual clock: an event queue ordered by (time, sequence) and the loop that fires
-//! due events into the engine. The load generator of SPEC §5 lives beside it.
+//! The virtual clock: an event queue ordered by (time, sequence), seeded random streams,
+//! the arrival process, and the run loop that turns a scenario into load on the engine.
 
+pub mod arrivals;
 pub mod queue;
+pub mod streams;
 
 pub use queue::EventQueue;

@@ -1,0 +1,149 @@
+//! Order arrivals: a Poisson process whose rate is piecewise constant (a rate profile, such
+//! as a dinner rush), drawn from the arrivals stream alone.
+//!
+//! Each arrival takes the same number of draws whatever the scenario's other settings
+//! (inter-arrival, sender, recipient, item, double tap, retry delay), so the arrival
+//! stream is identical across policies and fleet sizes for one seed.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Exp1};
+
+use crate::time::Millis;
+
+/// A retried placement follows the first within this span.
+pub const MAX_RETRY_DELAY_MS: u64 = 2_000;
+
+/// One order arrival.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arrival {
+    /// 0-based arrival number.
+    pub index: u64,
+    /// When it arrives.
+    pub at: Millis,
+    /// Customer index of the sender.
+    pub sender: u32,
+    /// Customer index of the recipient (never the sender).
+    pub recipient: u32,
+    /// Catalog index.
+    pub item: u32,
+    /// For a double tap: how long after the first send the second comes.
+    pub retry_after: Option<Millis>,
+}
+
+/// The arrival process of a scenario.
+pub struct Arrivals {
+    rng: ChaCha8Rng,
+    /// `(from, orders per ms)`, in order, starting at 0.
+    segments: Vec<(Millis, f64)>,
+    horizon: Millis,
+    customers: u32,
+    items: u32,
+    double_tap: f64,
+    /// Continuous time of the last arrival, in ms.
+    t: f64,
+    next_index: u64,
+}
+
+impl Arrivals {
+    /// The process for these settings; `segments` must start at time 0.
+    pub fn new(rng: ChaCha8Rng, segments: Vec<(Millis, f64)>, horizon: Millis, customers: u32, items: u32, double_tap: f64) -> Arrivals {
+        Arrivals { rng, segments, horizon, customers, items, double_tap, t: 0.0, next_index: 0 }
+    }
+
+    /// The rate in force at continuous time `t`, and when it next changes.
+    fn segment_at(&self, t: f64) -> (f64, f64) {
+        let i = self.segments.iter().rposition(|(from, _)| from.as_ms() as f64 <= t).unwrap_or(0);
+        let end = self.segments.get(i + 1).map_or(f64::INFINITY, |(from, _)| from.as_ms() as f64);
+        (self.segments[i].1, end)
+    }
+}
+
+impl Iterator for Arrivals {
+    type Item = Arrival;
+
+    fn next(&mut self) -> Option<Arrival> {
+        if self.customers < 2 {
+            return None;
+        }
+        let horizon = self.horizon.as_ms() as f64;
+        // Time-change method: one unit-rate exponential, spent across rate segments.
+        let mut work: f64 = Exp1.sample(&mut self.rng);
+        let mut t = self.t;
+        loop {
+            if t >= horizon {
+                self.t = horizon;
+                return None;
+            }
+            let (rate, end) = self.segment_at(t);
+            let end = end.min(horizon);
+            if rate > 0.0 && work <= rate * (end - t) {
+                t += work / rate;
+                break;
+            }
+            work -= rate * (end - t);
+            t = end;
+        }
+        if t >= horizon {
+            self.t = horizon;
+            return None;
+        }
+        self.t = t;
+        let sender = self.rng.random_range(0..self.customers);
+        let mut recipient = self.rng.random_range(0..self.customers - 1);
+        if recipient >= sender {
+            recipient += 1;
+        }
+        let item = self.rng.random_range(0..self.items);
+        let tap: f64 = self.rng.random();
+        let retry_delay = self.rng.random_range(0..=MAX_RETRY_DELAY_MS);
+        let index = self.next_index;
+        self.next_index += 1;
+        Some(Arrival {
+            index,
+            at: Millis(t.floor() as u64),
+            sender,
+            recipient,
+            item,
+            retry_after: (tap < self.double_tap).then_some(Millis(retry_delay)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::streams::{stream, Purpose};
+
+    fn arrivals(segments: Vec<(Millis, f64)>, horizon_ms: u64) -> Vec<Arrival> {
+        Arrivals::new(stream(9, Purpose::Arrivals), segments, Millis(horizon_ms), 50, 4, 0.1).collect()
+    }
+
+    #[test]
+    fn counts_follow_the_rate_profile() {
+        let per_min = |n: f64| n / 60_000.0;
+        // 10/m for an hour, then 100/m for an hour, then nothing.
+        let segs = vec![(Millis(0), per_min(10.0)), (Millis(3_600_000), per_min(100.0)), (Millis(7_200_000), 0.0)];
+        let all = arrivals(segs, 3 * 3_600_000);
+        let first = all.iter().filter(|a| a.at.as_ms() < 3_600_000).count() as f64;
+        let second = all.iter().filter(|a| (3_600_000..7_200_000).contains(&a.at.as_ms())).count() as f64;
+        // Poisson counts: 600 ± 3·24.5 and 6000 ± 3·77.
+        assert!((first - 600.0).abs() < 75.0, "{first}");
+        assert!((second - 6000.0).abs() < 235.0, "{second}");
+        assert!(all.iter().all(|a| a.at.as_ms() < 7_200_000));
+    }
+
+    #[test]
+    fn arrivals_are_ordered_within_the_horizon_with_distinct_parties() {
+        let all = arrivals(vec![(Millis(0), 0.01)], 600_000);
+        assert!(all.windows(2).all(|w| w[0].at <= w[1].at));
+        assert!(all.iter().all(|a| a.sender != a.recipient && a.sender < 50 && a.recipient < 50 && a.item < 4));
+        let taps = all.iter().filter(|a| a.retry_after.is_some()).count() as f64 / all.len() as f64;
+        assert!((taps - 0.1).abs() < 0.03, "{taps}");
+    }
+
+    #[test]
+    fn a_zero_rate_gives_no_arrivals() {
+        assert!(arrivals(vec![(Millis(0), 0.0)], 600_000).is_empty());
+    }
+}
