@@ -1085,8 +1085,10 @@ impl Harness {
                     .get(i)
                     .is_none_or(|b| b.status != OrderStatus::Assigned);
             if newly_assigned {
-                if let Some(older) = self.engine.orders()[..i]
-                    .iter()
+                if let Some(older) = self
+                    .engine
+                    .orders()
+                    .range(..i)
                     .find(|o| o.status == OrderStatus::Created && o.deadline > at)
                 {
                     return fail(format!(

@@ -13,7 +13,7 @@ impl Engine {
     /// has, no order may be waiting for a pickup past its deadline.
     pub fn check_invariants(&self, now: Millis, deadlines_fired: bool) -> Result<(), String> {
         let mut delivered = 0u64;
-        for order in &self.orders {
+        for order in self.orders.resident() {
             let id = order.id;
             let holder = order.driver.map(|d| &self.drivers[d.index()]);
             match order.status {
@@ -83,7 +83,7 @@ impl Engine {
                     }
                 }
                 Duty::Assigned(order) | Duty::InTransit(order) => {
-                    let o = &self.orders[order.index()];
+                    let o = &self.orders[order];
                     let expected = if matches!(driver.duty, Duty::Assigned(_)) {
                         OrderStatus::Assigned
                     } else {

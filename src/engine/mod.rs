@@ -19,6 +19,7 @@ pub mod model;
 pub mod rankings;
 pub mod refusal;
 pub mod status;
+pub mod table;
 
 #[cfg(test)]
 mod tests;
@@ -96,8 +97,9 @@ pub struct Engine {
     names: BTreeMap<String, Party>,
     customers: Vec<Customer>,
     drivers: Vec<Driver>,
-    orders: Vec<Order>,
-    keys: BTreeMap<String, OrderId>,
+    orders: table::OrderTable,
+    /// Idempotency keys, with the details of the first placement (which may be retired).
+    keys: BTreeMap<String, KeyedPlacement>,
     /// Orders waiting for a driver, oldest first. Lazily pruned: an entry whose order was
     /// cancelled or is past its deadline is skipped when reached, not searched for.
     waiting: VecDeque<OrderId>,
@@ -124,7 +126,7 @@ impl Engine {
             names: BTreeMap::new(),
             customers: Vec::new(),
             drivers: Vec::new(),
-            orders: Vec::new(),
+            orders: table::OrderTable::default(),
             keys: BTreeMap::new(),
             waiting: VecDeque::new(),
             idle: dispatch::IdleSet::new(),
@@ -136,7 +138,7 @@ impl Engine {
 
     /// Changes the settings; refused once an order exists.
     pub fn reconfigure(&mut self, change: impl FnOnce(&mut EngineConfig)) -> Result<(), ConfigError> {
-        if !self.orders.is_empty() {
+        if self.orders.next_id() != OrderId(0) {
             return Err(ConfigError::OrdersExist);
         }
         let mut config = self.config.clone();
@@ -192,14 +194,31 @@ impl Engine {
         &self.drivers
     }
 
-    /// Every order, by id.
-    pub fn orders(&self) -> &[Order] {
-        &self.orders
+    /// Resident orders, oldest first. Until orders are retired, position = id; use
+    /// [`Engine::order`] to look one up by id.
+    pub fn orders(&self) -> &std::collections::VecDeque<Order> {
+        self.orders.resident()
     }
 
-    /// One order.
+    /// Orders ever placed (resident or retired).
+    pub fn orders_placed(&self) -> u32 {
+        self.orders.next_id().0
+    }
+
+    /// One order; retired orders are unknown.
     pub fn order(&self, id: OrderId) -> Result<&Order, Refusal> {
-        self.orders.get(id.index()).ok_or(Refusal::UnknownOrder)
+        self.orders.get(id).ok_or(Refusal::UnknownOrder)
+    }
+
+    /// Forgets the oldest resident order if it is finished (delivered or cancelled), and
+    /// returns it. The shell calls this once nothing it will still do names the order;
+    /// afterwards commands naming it are refused with `unknown_order`.
+    pub fn retire_oldest_finished(&mut self) -> Option<Order> {
+        if self.orders.resident().front()?.status.is_final() {
+            self.orders.pop_oldest()
+        } else {
+            None
+        }
     }
 
     /// One driver.
@@ -224,8 +243,10 @@ impl Engine {
 
     /// Orders in the waiting queue that can still be assigned at `now`.
     pub fn waiting_at(&self, now: Millis) -> impl Iterator<Item = OrderId> + '_ {
-        self.waiting.iter().copied().filter(move |o| {
-            self.orders[o.index()].status == OrderStatus::Created && self.orders[o.index()].is_live_at(now)
+        self.waiting.iter().copied().filter(move |&o| {
+            self.orders
+                .get(o)
+                .is_some_and(|o| o.status == OrderStatus::Created && o.is_live_at(now))
         })
     }
 
@@ -361,11 +382,11 @@ impl Engine {
         if sender == recipient {
             return Err(Refusal::InvalidArgument);
         }
-        if let Some(existing) = key.and_then(|k| self.keys.get(k)).copied() {
-            let first = &self.orders[existing.index()];
+        if let Some(first) = key.and_then(|k| self.keys.get(k)).copied() {
             if (first.sender, first.recipient, first.item) != (sender, recipient, item) {
                 return Err(Refusal::InvalidArgument);
             }
+            let existing = first.order;
             let mut outcome = Outcome::new(Reply::Placed {
                 order: existing,
                 duplicate: true,
@@ -374,7 +395,7 @@ impl Engine {
             return Ok(outcome);
         }
         // Ids are u32: memory runs out long before four billion orders.
-        let id = OrderId(self.orders.len() as u32);
+        let id = self.orders.next_id();
         let deadline = now
             .checked_add(self.config.pickup_deadline)
             .unwrap_or(Millis(u64::MAX));
@@ -396,7 +417,15 @@ impl Engine {
             rating: None,
         });
         if let Some(k) = key {
-            self.keys.insert(k.to_string(), id);
+            self.keys.insert(
+                k.to_string(),
+                KeyedPlacement {
+                    order: id,
+                    sender,
+                    recipient,
+                    item,
+                },
+            );
         }
         let mut outcome = Outcome::new(Reply::Placed {
             order: id,
@@ -475,7 +504,7 @@ impl Engine {
             return Err(Refusal::AlreadyPickedUp);
         }
         self.move_order(id, OrderStatus::PickedUp);
-        let order = &mut self.orders[id.index()];
+        let order = &mut self.orders[id];
         order.picked_up_at = Some(now);
         let (sender, recipient) = (order.sender, order.recipient);
         self.drivers[driver.index()].duty = Duty::InTransit(id);
@@ -512,7 +541,7 @@ impl Engine {
             return Err(Refusal::NotPickedUp);
         }
         self.move_order(id, OrderStatus::Delivered);
-        let order = &mut self.orders[id.index()];
+        let order = &mut self.orders[id];
         order.delivered_at = Some(now);
         let (sender, recipient) = (order.sender, order.recipient);
         let drop_off = self.customers[recipient.index()].location;
@@ -562,7 +591,7 @@ impl Engine {
         let Some(driver) = order.driver else {
             unreachable!("a delivered order always has its driver")
         };
-        self.orders[id.index()].rating = Some(stars);
+        self.orders[id].rating = Some(stars);
         let d = &mut self.drivers[driver.index()];
         d.stars += u64::from(stars);
         d.ratings += 1;
@@ -589,7 +618,7 @@ impl Engine {
     /// Moves an order along the transition table. Callers check the rules first; a move the
     /// table forbids here is a bug in the engine, not a user error.
     fn move_order(&mut self, id: OrderId, to: OrderStatus) {
-        let order = &mut self.orders[id.index()];
+        let order = &mut self.orders[id];
         assert!(
             order.status.can_become(to),
             "illegal transition {} -> {} for {id}",
@@ -601,7 +630,7 @@ impl Engine {
 
     fn assign(&mut self, now: Millis, id: OrderId, driver: DriverId, outcome: &mut Outcome) {
         self.move_order(id, OrderStatus::Assigned);
-        let order = &mut self.orders[id.index()];
+        let order = &mut self.orders[id];
         order.driver = Some(driver);
         order.assigned_at = Some(now);
         let (sender, recipient) = (order.sender, order.recipient);
@@ -633,11 +662,11 @@ impl Engine {
     }
 
     fn cancel(&mut self, now: Millis, id: OrderId, reason: CancelReason, outcome: &mut Outcome) {
-        let held_by = (self.orders[id.index()].status == OrderStatus::Assigned)
-            .then_some(self.orders[id.index()].driver)
+        let held_by = (self.orders[id].status == OrderStatus::Assigned)
+            .then_some(self.orders[id].driver)
             .flatten();
         self.move_order(id, OrderStatus::Cancelled);
-        let order = &mut self.orders[id.index()];
+        let order = &mut self.orders[id];
         order.cancelled_at = Some(now);
         order.cancel_reason = Some(reason);
         let (sender, recipient) = (order.sender, order.recipient);
@@ -678,8 +707,11 @@ impl Engine {
     /// assigned, or else join the idle set behind everyone already idle.
     fn make_available(&mut self, now: Millis, driver: DriverId, outcome: &mut Outcome) {
         while let Some(next) = self.waiting.pop_front() {
-            let order = &self.orders[next.index()];
-            if order.status == OrderStatus::Created && order.is_live_at(now) {
+            let assignable = self
+                .orders
+                .get(next)
+                .is_some_and(|o| o.status == OrderStatus::Created && o.is_live_at(now));
+            if assignable {
                 self.assign(now, next, driver, outcome);
                 return;
             }
@@ -689,6 +721,15 @@ impl Engine {
         self.drivers[driver.index()].duty = Duty::Idle { since_seq };
         self.idle.insert((since_seq, driver));
     }
+}
+
+/// What an idempotency key was first used for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct KeyedPlacement {
+    order: OrderId,
+    sender: CustomerId,
+    recipient: CustomerId,
+    item: ItemId,
 }
 
 fn notice(kind: NoticeKind, order: OrderId, to: Party, role: Role) -> Notice {

@@ -47,14 +47,37 @@ pub struct Arrivals {
 
 impl Arrivals {
     /// The process for these settings; `segments` must start at time 0.
-    pub fn new(rng: ChaCha8Rng, segments: Vec<(Millis, f64)>, horizon: Millis, customers: u32, items: u32, double_tap: f64) -> Arrivals {
-        Arrivals { rng, segments, horizon, customers, items, double_tap, t: 0.0, next_index: 0 }
+    pub fn new(
+        rng: ChaCha8Rng,
+        segments: Vec<(Millis, f64)>,
+        horizon: Millis,
+        customers: u32,
+        items: u32,
+        double_tap: f64,
+    ) -> Arrivals {
+        Arrivals {
+            rng,
+            segments,
+            horizon,
+            customers,
+            items,
+            double_tap,
+            t: 0.0,
+            next_index: 0,
+        }
     }
 
     /// The rate in force at continuous time `t`, and when it next changes.
     fn segment_at(&self, t: f64) -> (f64, f64) {
-        let i = self.segments.iter().rposition(|(from, _)| from.as_ms() as f64 <= t).unwrap_or(0);
-        let end = self.segments.get(i + 1).map_or(f64::INFINITY, |(from, _)| from.as_ms() as f64);
+        let i = self
+            .segments
+            .iter()
+            .rposition(|(from, _)| from.as_ms() as f64 <= t)
+            .unwrap_or(0);
+        let end = self
+            .segments
+            .get(i + 1)
+            .map_or(f64::INFINITY, |(from, _)| from.as_ms() as f64);
         (self.segments[i].1, end)
     }
 }
@@ -116,17 +139,32 @@ mod tests {
     use crate::sim::streams::{stream, Purpose};
 
     fn arrivals(segments: Vec<(Millis, f64)>, horizon_ms: u64) -> Vec<Arrival> {
-        Arrivals::new(stream(9, Purpose::Arrivals), segments, Millis(horizon_ms), 50, 4, 0.1).collect()
+        Arrivals::new(
+            stream(9, Purpose::Arrivals),
+            segments,
+            Millis(horizon_ms),
+            50,
+            4,
+            0.1,
+        )
+        .collect()
     }
 
     #[test]
     fn counts_follow_the_rate_profile() {
         let per_min = |n: f64| n / 60_000.0;
         // 10/m for an hour, then 100/m for an hour, then nothing.
-        let segs = vec![(Millis(0), per_min(10.0)), (Millis(3_600_000), per_min(100.0)), (Millis(7_200_000), 0.0)];
+        let segs = vec![
+            (Millis(0), per_min(10.0)),
+            (Millis(3_600_000), per_min(100.0)),
+            (Millis(7_200_000), 0.0),
+        ];
         let all = arrivals(segs, 3 * 3_600_000);
         let first = all.iter().filter(|a| a.at.as_ms() < 3_600_000).count() as f64;
-        let second = all.iter().filter(|a| (3_600_000..7_200_000).contains(&a.at.as_ms())).count() as f64;
+        let second = all
+            .iter()
+            .filter(|a| (3_600_000..7_200_000).contains(&a.at.as_ms()))
+            .count() as f64;
         // Poisson counts: 600 ± 3·24.5 and 6000 ± 3·77.
         assert!((first - 600.0).abs() < 75.0, "{first}");
         assert!((second - 6000.0).abs() < 235.0, "{second}");
@@ -137,7 +175,9 @@ mod tests {
     fn arrivals_are_ordered_within_the_horizon_with_distinct_parties() {
         let all = arrivals(vec![(Millis(0), 0.01)], 600_000);
         assert!(all.windows(2).all(|w| w[0].at <= w[1].at));
-        assert!(all.iter().all(|a| a.sender != a.recipient && a.sender < 50 && a.recipient < 50 && a.item < 4));
+        assert!(all
+            .iter()
+            .all(|a| a.sender != a.recipient && a.sender < 50 && a.recipient < 50 && a.item < 4));
         let taps = all.iter().filter(|a| a.retry_after.is_some()).count() as f64 / all.len() as f64;
         assert!((taps - 0.1).abs() < 0.03, "{taps}");
     }

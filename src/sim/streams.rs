@@ -64,7 +64,11 @@ mod tests {
     fn first_draws_are_pinned() {
         let first = |p| stream(42, p).next_u64();
         assert_eq!(
-            [first(Purpose::Arrivals), first(Purpose::Driver(0)), first(Purpose::Customer(7))],
+            [
+                first(Purpose::Arrivals),
+                first(Purpose::Driver(0)),
+                first(Purpose::Customer(7))
+            ],
             [GOLDEN_ARRIVALS, GOLDEN_DRIVER0, GOLDEN_CUSTOMER7]
         );
     }
