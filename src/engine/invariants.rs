@@ -12,7 +12,7 @@ impl Engine {
     /// `deadlines_fired` says whether every deadline timer due at `now` has run; when it
     /// has, no order may be waiting for a pickup past its deadline.
     pub fn check_invariants(&self, now: Millis, deadlines_fired: bool) -> Result<(), String> {
-        let mut delivered = 0u64;
+        let mut delivered = self.retired_delivered;
         for order in self.orders.resident() {
             let id = order.id;
             let holder = order.driver.map(|d| &self.drivers[d.index()]);

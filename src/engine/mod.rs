@@ -107,6 +107,8 @@ pub struct Engine {
     next_idle_seq: u64,
     fleet_stars: u64,
     fleet_ratings: u64,
+    /// Delivered orders already retired, so totals stay checkable after retirement.
+    retired_delivered: u64,
     dispatch_rng: ChaCha8Rng,
 }
 
@@ -133,6 +135,7 @@ impl Engine {
             next_idle_seq: 0,
             fleet_stars: 0,
             fleet_ratings: 0,
+            retired_delivered: 0,
         })
     }
 
@@ -214,11 +217,14 @@ impl Engine {
     /// returns it. The shell calls this once nothing it will still do names the order;
     /// afterwards commands naming it are refused with `unknown_order`.
     pub fn retire_oldest_finished(&mut self) -> Option<Order> {
-        if self.orders.resident().front()?.status.is_final() {
-            self.orders.pop_oldest()
-        } else {
-            None
+        let oldest = self.orders.resident().front()?.status;
+        if !oldest.is_final() {
+            return None;
         }
+        if oldest == OrderStatus::Delivered {
+            self.retired_delivered += 1;
+        }
+        self.orders.pop_oldest()
     }
 
     /// One driver.

@@ -955,7 +955,12 @@ fn catalog_replacement_is_validated() {
 #[test]
 fn only_finished_orders_retire_from_the_front_and_keys_outlive_them() {
     let (mut e, first) = one_in_flight(false);
-    let keyed = Command::PlaceOrder { sender: TOM, recipient: ANN, item: ItemId(0), key: Some("k".into()) };
+    let keyed = Command::PlaceOrder {
+        sender: TOM,
+        recipient: ANN,
+        item: ItemId(0),
+        key: Some("k".into()),
+    };
     e.apply(at(1), &keyed).unwrap();
     assert_eq!(e.retire_oldest_finished(), None, "order-1 is still assigned");
     cancel(&mut e, at(2), "tom", first).unwrap();
@@ -965,14 +970,39 @@ fn only_finished_orders_retire_from_the_front_and_keys_outlive_them() {
     assert_eq!(e.orders_placed(), 2);
     assert_eq!(e.retire_oldest_finished(), None, "order-2 is assigned");
     let d1 = d(&e, "d1");
-    e.apply(at(3), &Command::Pickup { driver: d1, order: OrderId(1) }).unwrap();
-    e.apply(at(4), &Command::Deliver { driver: d1, order: OrderId(1) }).unwrap();
+    e.apply(
+        at(3),
+        &Command::Pickup {
+            driver: d1,
+            order: OrderId(1),
+        },
+    )
+    .unwrap();
+    e.apply(
+        at(4),
+        &Command::Deliver {
+            driver: d1,
+            order: OrderId(1),
+        },
+    )
+    .unwrap();
     assert_eq!(e.retire_oldest_finished().map(|o| o.id), Some(OrderId(1)));
     assert!(e.orders().is_empty());
     // The key still finds its (retired) order and still checks the details.
     let again = e.apply(at(5), &keyed).unwrap();
-    assert_eq!(again.reply, Reply::Placed { order: OrderId(1), duplicate: true });
-    let other = Command::PlaceOrder { sender: TOM, recipient: PAUL, item: ItemId(0), key: Some("k".into()) };
+    assert_eq!(
+        again.reply,
+        Reply::Placed {
+            order: OrderId(1),
+            duplicate: true
+        }
+    );
+    let other = Command::PlaceOrder {
+        sender: TOM,
+        recipient: PAUL,
+        item: ItemId(0),
+        key: Some("k".into()),
+    };
     refused(&mut e, at(5), other, Refusal::InvalidArgument);
     assert_eq!(place(&mut e, at(6), "tom", "paul"), OrderId(2));
     e.check_invariants(at(6), true).unwrap();
