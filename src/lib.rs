@@ -8,6 +8,7 @@
 
 pub mod engine;
 pub mod notify;
+pub mod report;
 pub mod scenario;
 pub mod script;
 pub mod sim;

@@ -157,6 +157,13 @@ pub fn channels(engine: &Engine, party: Party) -> Vec<(Channel, String)> {
     out
 }
 
+/// How many channels reach `party` (without building the messages).
+pub fn channel_count(engine: &Engine, party: Party) -> usize {
+    let contact = engine.contact_of(party);
+    usize::from(contact.email.is_some())
+        + usize::from(contact.phone.is_some()).max(usize::from(contact.email.is_none()))
+}
+
 /// The deliveries of one notice, without sending them.
 pub fn deliveries(engine: &Engine, at: Millis, notice: &Notice) -> Vec<Delivery> {
     let text = message(engine, notice);

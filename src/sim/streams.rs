@@ -21,10 +21,10 @@ pub enum Purpose {
     DriverMeans,
     /// The `random` dispatch policy.
     Dispatch,
-    /// One driver's pickup delays, no-shows and delivery times.
+    /// One driver's no-shows, pickup delays and delivery times.
     Driver(u32),
-    /// One customer's cancellations and ratings.
-    Customer(u32),
+    /// One order's cancellation and rating, by arrival number.
+    Order(u64),
 }
 
 impl Purpose {
@@ -36,7 +36,7 @@ impl Purpose {
             Purpose::DriverMeans => 4,
             Purpose::Dispatch => 5,
             Purpose::Driver(i) => (1 << 32) | u64::from(i),
-            Purpose::Customer(i) => (2 << 32) | u64::from(i),
+            Purpose::Order(i) => (1 << 63) | i,
         }
     }
 }
@@ -67,7 +67,7 @@ mod tests {
             [
                 first(Purpose::Arrivals),
                 first(Purpose::Driver(0)),
-                first(Purpose::Customer(7))
+                first(Purpose::Order(7))
             ],
             [GOLDEN_ARRIVALS, GOLDEN_DRIVER0, GOLDEN_CUSTOMER7]
         );
@@ -80,7 +80,7 @@ mod tests {
     #[test]
     fn purposes_do_not_share_streams() {
         let a = stream(1, Purpose::Driver(3)).next_u64();
-        let b = stream(1, Purpose::Customer(3)).next_u64();
+        let b = stream(1, Purpose::Order(3)).next_u64();
         let c = stream(1, Purpose::Driver(4)).next_u64();
         assert!(a != b && a != c && b != c);
     }

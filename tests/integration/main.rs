@@ -4,5 +4,6 @@
 // Test code: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod run_cli;
 mod script_cli;
 mod support;

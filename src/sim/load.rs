@@ -1,0 +1,602 @@
+//! The seeded load run of SPEC §5: turns a scenario into arrivals and behaviour, drives the
+//! engine on the virtual clock until every order has ended, and streams the reports.
+//!
+//! Randomness, by stream (see [`super::streams`]):
+//! - arrivals: times, senders, recipients, items, double taps — policy- and fleet-free;
+//! - each order: the sender's cancellation (whether, when) and the rating (whether, the
+//!   normal deviate) — drawn at placement, so they too are the same under every policy;
+//! - each driver: per assignment, no-show, pickup delay and delivery time;
+//! - positions of customers and of drivers, and each driver's own mean rating.
+//!
+//! Generated customers have an email address and a phone (notified by email and SMS);
+//! drivers have neither (notified in the app). Only double-tapped placements carry an
+//! idempotency key (`tap-N`), since only they can repeat.
+//!
+//! Memory: an order is retired from the engine (and written to `orders.csv`) once it has
+//! ended and no queued event names it, so memory follows the orders in flight.
+
+use std::collections::VecDeque;
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+use super::arrivals::{Arrival, Arrivals};
+use super::queue::EventQueue;
+use super::streams::{self, Purpose};
+use crate::engine::{
+    Command, Contact, CustomerId, DriverId, Engine, EngineConfig, Event, ItemId, LatLon, OrderId, Outcome,
+    Refusal, Timer,
+};
+use crate::notify;
+use crate::report::{ReportError, Reports, Stats};
+use crate::scenario::Scenario;
+use crate::time::Millis;
+
+/// What happens on the virtual clock.
+#[derive(Clone, Debug)]
+enum SimEvent {
+    /// A new order arrives.
+    Arrival(Arrival),
+    /// The second send of a double tap, with the first's key.
+    Retry(Arrival),
+    /// An engine timer fires.
+    Timer(Timer),
+    /// The driver arrives to pick up.
+    Pickup(DriverId, OrderId),
+    /// The driver hands the parcel over.
+    Deliver(DriverId, OrderId),
+    /// The sender tries to cancel.
+    Cancel(OrderId),
+    /// The recipient rates the delivery.
+    Rate(OrderId, i64),
+}
+
+impl SimEvent {
+    fn order(&self) -> Option<OrderId> {
+        match self {
+            SimEvent::Timer(Timer::PickupDeadline(o))
+            | SimEvent::Pickup(_, o)
+            | SimEvent::Deliver(_, o)
+            | SimEvent::Cancel(o)
+            | SimEvent::Rate(o, _) => Some(*o),
+            SimEvent::Arrival(_) | SimEvent::Retry(_) => None,
+        }
+    }
+}
+
+/// What the simulation has decided for one resident order: the rating (drawn at placement
+/// from the order's own stream) and the delivery time (drawn at assignment by the driver).
+#[derive(Clone, Copy, Debug, Default)]
+struct OrderPlan {
+    rate: bool,
+    rating_deviate: f64,
+    delivery_time: Millis,
+}
+
+/// Per-driver draws for one assignment.
+struct AssignmentPlan {
+    no_show: bool,
+    pickup_delay: Millis,
+    delivery_time: Millis,
+}
+
+/// How a load run ended.
+#[derive(Debug)]
+pub struct RunResult {
+    /// The aggregates of `summary.csv`.
+    pub stats: Stats,
+    /// `(metric, value)` rows of `summary.csv`.
+    pub summary: Vec<(String, String)>,
+    /// The engine at the end (drivers, rankings).
+    pub engine: Engine,
+}
+
+/// Why a load run stopped early.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RunError {
+    /// A report could not be written.
+    Report(ReportError),
+    /// A bug in courier-sim itself.
+    Internal(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Report(e) => e.fmt(f),
+            RunError::Internal(m) => write!(f, "internal error (please report): {m}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<ReportError> for RunError {
+    fn from(e: ReportError) -> Self {
+        RunError::Report(e)
+    }
+}
+
+/// Progress callbacks: the number of arrivals so far, at each power-of-two batch.
+pub trait Progress {
+    /// Called now and then with the virtual time reached.
+    fn tick(&mut self, now: Millis);
+}
+
+impl Progress for () {
+    fn tick(&mut self, _now: Millis) {}
+}
+
+/// One seeded run in progress.
+struct LoadRun<'a> {
+    scenario: &'a Scenario,
+    seed: u64,
+    engine: Engine,
+    queue: EventQueue<SimEvent>,
+    arrivals: Arrivals,
+    driver_rngs: Vec<ChaCha8Rng>,
+    driver_means: Vec<f64>,
+    plans: VecDeque<OrderPlan>,
+    /// Queued events naming each resident order, aligned with the engine's resident orders.
+    refs: VecDeque<u32>,
+    now: Millis,
+    stats: Stats,
+    reports: &'a mut Reports,
+    speed_km_per_ms: Option<f64>,
+}
+
+/// Runs `scenario` under `seed` to completion, writing rows into `reports` as it goes (the
+/// caller finishes the reports).
+pub fn run(
+    scenario: &Scenario,
+    seed: u64,
+    reports: &mut Reports,
+    progress: &mut dyn Progress,
+) -> Result<RunResult, RunError> {
+    let mut sim = LoadRun::new(scenario, seed, reports)?;
+    sim.run(progress)?;
+    let summary = sim.summary();
+    Ok(RunResult {
+        stats: sim.stats,
+        summary,
+        engine: sim.engine,
+    })
+}
+
+fn internal<E: std::fmt::Display>(e: E) -> RunError {
+    RunError::Internal(e.to_string())
+}
+
+impl<'a> LoadRun<'a> {
+    fn new(scenario: &'a Scenario, seed: u64, reports: &'a mut Reports) -> Result<LoadRun<'a>, RunError> {
+        let config = EngineConfig {
+            pickup_deadline: scenario.dispatch.pickup_deadline.0,
+            policy: scenario.policy(),
+            dispatch_seed: streams::dispatch_seed(seed),
+            catalog: scenario.items.clone(),
+        };
+        let mut engine = Engine::new(config).map_err(internal)?;
+        let place = |purpose| {
+            let mut rng = streams::stream(seed, purpose);
+            let area = scenario.area.clone();
+            move || {
+                area.as_ref()
+                    .and_then(|a| point_in_disc(&mut rng, a.center, a.radius_km))
+            }
+        };
+        let mut customer_place = place(Purpose::CustomerPlaces);
+        for i in 1..=scenario.demand.customers {
+            let contact = Contact {
+                email: Some(format!("customer-{i}@example.com")),
+                phone: Some(format!("{:010}", i)),
+            };
+            let command = Command::OnboardCustomer {
+                name: format!("customer-{i}"),
+                contact,
+                address: None,
+                location: customer_place(),
+            };
+            engine.apply(Millis::ZERO, &command).map_err(internal)?;
+        }
+        let mut driver_place = place(Purpose::DriverPlaces);
+        let mut means = streams::stream(seed, Purpose::DriverMeans);
+        let mut driver_means = Vec::new();
+        let mut driver_rngs = Vec::new();
+        for i in 1..=scenario.fleet.drivers {
+            let command = Command::OnboardDriver {
+                name: format!("driver-{i}"),
+                contact: Contact::default(),
+                location: driver_place(),
+            };
+            engine.apply(Millis::ZERO, &command).map_err(internal)?;
+            driver_means.push(scenario.behavior.rating.driver_mean.0.sample(&mut means));
+            driver_rngs.push(streams::stream(seed, Purpose::Driver(i - 1)));
+        }
+        let arrivals = Arrivals::new(
+            streams::stream(seed, Purpose::Arrivals),
+            scenario.rate_segments(),
+            scenario.horizon.0,
+            scenario.demand.customers,
+            scenario.items.len() as u32,
+            scenario.demand.double_tap.0,
+        );
+        let speed_km_per_ms = scenario.area.as_ref().map(|a| a.speed_kmh / 3_600_000.0);
+        Ok(LoadRun {
+            scenario,
+            seed,
+            engine,
+            queue: EventQueue::new(),
+            arrivals,
+            driver_rngs,
+            driver_means,
+            plans: VecDeque::new(),
+            refs: VecDeque::new(),
+            now: Millis::ZERO,
+            stats: Stats::default(),
+            reports,
+            speed_km_per_ms,
+        })
+    }
+
+    fn run(&mut self, progress: &mut dyn Progress) -> Result<(), RunError> {
+        // One arrival is queued at a time: the next is drawn when it fires.
+        self.schedule_next_arrival()?;
+        while let Some((at, _, event)) = self.queue.pop() {
+            self.now = at;
+            self.stats.events_processed += 1;
+            self.stats.sim_end_ms = at.as_ms();
+            if let Some(order) = event.order() {
+                if let Some(count) = self.refs_mut(order) {
+                    *count -= 1;
+                }
+            }
+            self.handle(event)?;
+            self.retire_finished()?;
+            if self.stats.events_processed.is_multiple_of(65_536) {
+                progress.tick(self.now);
+            }
+        }
+        progress.tick(self.now);
+        if !self.engine.orders().is_empty() {
+            return Err(RunError::Internal(format!(
+                "{} orders never ended",
+                self.engine.orders().len()
+            )));
+        }
+        Ok(())
+    }
+
+    fn refs_mut(&mut self, order: OrderId) -> Option<&mut u32> {
+        let first = self.engine.orders().front()?.id.0;
+        self.refs.get_mut(order.0.checked_sub(first)? as usize)
+    }
+
+    fn schedule(&mut self, at: Millis, event: SimEvent) -> Result<(), RunError> {
+        if let Some(order) = event.order() {
+            if let Some(count) = self.refs_mut(order) {
+                *count += 1;
+            }
+        }
+        self.queue.push(at, event).map(|_| ()).map_err(internal)
+    }
+
+    fn schedule_next_arrival(&mut self) -> Result<(), RunError> {
+        match self.arrivals.next() {
+            Some(a) => self.schedule(a.at, SimEvent::Arrival(a)),
+            None => Ok(()),
+        }
+    }
+
+    fn handle(&mut self, event: SimEvent) -> Result<(), RunError> {
+        match event {
+            SimEvent::Arrival(a) => {
+                self.schedule_next_arrival()?;
+                self.place(&a)?;
+                if let Some(delay) = a.retry_after {
+                    self.schedule(
+                        self.now.checked_add(delay).unwrap_or(self.now),
+                        SimEvent::Retry(a),
+                    )?;
+                }
+                Ok(())
+            }
+            SimEvent::Retry(a) => self.place(&a),
+            SimEvent::Timer(timer) => self.apply("timer", timer.command()).map(|_| ()),
+            SimEvent::Pickup(driver, order) => {
+                let result = self.apply("pickup", Command::Pickup { driver, order })?;
+                if result == Err(Refusal::OrderCancelled) {
+                    self.stats.pickup_refused_cancelled += 1;
+                }
+                Ok(())
+            }
+            SimEvent::Deliver(driver, order) => self
+                .apply("deliver", Command::Deliver { driver, order })
+                .map(|_| ()),
+            SimEvent::Cancel(order) => {
+                let by = self.engine.order(order).map_err(internal)?.sender;
+                match self.apply("cancel", Command::CancelOrder { order, by })? {
+                    Err(Refusal::AlreadyPickedUp) => self.stats.cancel_refused_picked_up += 1,
+                    Err(Refusal::AlreadyDelivered) => self.stats.cancel_refused_delivered += 1,
+                    _ => {}
+                }
+                Ok(())
+            }
+            SimEvent::Rate(order, stars) => {
+                let by = self.engine.order(order).map_err(internal)?.recipient;
+                self.apply("rate", Command::Rate { order, stars, by }).map(|_| ())
+            }
+        }
+    }
+
+    fn place(&mut self, a: &Arrival) -> Result<(), RunError> {
+        let key = a.retry_after.map(|_| format!("tap-{}", a.index + 1));
+        let command = Command::PlaceOrder {
+            sender: CustomerId(a.sender),
+            recipient: CustomerId(a.recipient),
+            item: ItemId(a.item),
+            key,
+        };
+        let placed_before = self.engine.orders_placed();
+        self.apply("place", command)?.map_err(internal)?;
+        if self.engine.orders_placed() == placed_before {
+            return Ok(());
+        }
+        // A new order: its own stream decides the sender's cancellation and the rating.
+        let order = OrderId(placed_before);
+        let mut rng = streams::stream(self.seed, Purpose::Order(a.index));
+        let behavior = &self.scenario.behavior;
+        let cancel = rng.random::<f64>() < behavior.cancel.probability.0;
+        let cancel_after = behavior.cancel.after.0.sample_ms(&mut rng);
+        let rate = rng.random::<f64>() < behavior.rating.probability.0;
+        let rating_deviate: f64 = StandardNormal.sample(&mut rng);
+        // Its plan slot was pushed when the placement was recorded; an immediate assignment
+        // may already have set the delivery time.
+        if let Some(plan) = self.plan_mut(order) {
+            plan.rate = rate;
+            plan.rating_deviate = rating_deviate;
+        }
+        if cancel {
+            self.schedule(
+                self.now.checked_add(cancel_after).unwrap_or(self.now),
+                SimEvent::Cancel(order),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Applies a command, records its effects, and returns the engine's verdict.
+    fn apply(&mut self, what: &str, command: Command) -> Result<Result<(), Refusal>, RunError> {
+        match self.engine.apply(self.now, &command) {
+            Ok(outcome) => {
+                self.effects(&outcome)?;
+                Ok(Ok(()))
+            }
+            Err(refusal) => {
+                if self.reports.wants_events() {
+                    let order = command_order(&command).map(|o| o.to_string());
+                    self.reports
+                        .event(self.now, "refused", order, "", &format!("{what}:{refusal}"))?;
+                }
+                Ok(Err(refusal))
+            }
+        }
+    }
+
+    fn effects(&mut self, outcome: &Outcome) -> Result<(), RunError> {
+        for event in &outcome.events {
+            self.record(event)?;
+        }
+        for timer in &outcome.timers {
+            self.schedule(timer.at, SimEvent::Timer(timer.timer))?;
+        }
+        for notice in &outcome.notices {
+            if self.reports.wants_notifications() {
+                for delivery in notify::deliveries(&self.engine, self.now, notice) {
+                    self.reports.notification(&delivery)?;
+                    self.stats.notifications_sent += 1;
+                }
+            } else {
+                self.stats.notifications_sent += notify::channel_count(&self.engine, notice.to) as u64;
+            }
+        }
+        Ok(())
+    }
+
+    fn record(&mut self, event: &Event) -> Result<(), RunError> {
+        let name = |e: &Engine, d: DriverId| e.drivers()[d.index()].name.clone();
+        let (kind, order, driver, detail) = match *event {
+            Event::Placed(o) => {
+                self.stats.orders_placed += 1;
+                self.refs.push_back(0);
+                self.plans.push_back(OrderPlan::default());
+                ("placed", o, None, String::new())
+            }
+            Event::DuplicatePrevented(o) => {
+                self.stats.duplicates_prevented += 1;
+                ("duplicate", o, None, String::new())
+            }
+            Event::Assigned(o, d) => {
+                self.plan_assignment(o, d)?;
+                ("assigned", o, Some(d), String::new())
+            }
+            Event::PickedUp(o, d) => {
+                self.plan_delivery(o, d)?;
+                ("picked_up", o, Some(d), String::new())
+            }
+            Event::Delivered(o, d) => {
+                self.plan_rating(o, d)?;
+                ("delivered", o, Some(d), String::new())
+            }
+            Event::Cancelled(o, d, reason) => ("cancelled", o, d, reason.as_str().to_string()),
+            Event::Rated(o, d, stars) => {
+                self.stats.ratings += 1;
+                ("rated", o, Some(d), stars.to_string())
+            }
+        };
+        if self.reports.wants_events() {
+            let driver = driver.map(|d| name(&self.engine, d)).unwrap_or_default();
+            self.reports
+                .event(self.now, kind, Some(order.to_string()), &driver, &detail)?;
+        }
+        Ok(())
+    }
+
+    fn plan_assignment(&mut self, order: OrderId, driver: DriverId) -> Result<(), RunError> {
+        let behavior = &self.scenario.behavior;
+        let rng = &mut self.driver_rngs[driver.index()];
+        let plan = AssignmentPlan {
+            no_show: rng.random::<f64>() < behavior.no_show.0,
+            pickup_delay: behavior.pickup_delay.0.sample_ms(rng),
+            delivery_time: behavior.delivery_time.0.sample_ms(rng),
+        };
+        if plan.no_show {
+            self.stats.no_shows += 1;
+            return Ok(());
+        }
+        let o = self.engine.order(order).map_err(internal)?;
+        let sender = self.engine.customers()[o.sender.index()].location;
+        let travel = self.travel(self.engine.drivers()[driver.index()].location, sender);
+        let at = self
+            .now
+            .checked_add(travel)
+            .and_then(|t| t.checked_add(plan.pickup_delay))
+            .unwrap_or(Millis(u64::MAX));
+        // Drawn with the pickup delay, so each assignment takes the same draws from the stream.
+        if let Some(p) = self.plan_mut(order) {
+            p.delivery_time = plan.delivery_time;
+        }
+        self.schedule(at, SimEvent::Pickup(driver, order))
+    }
+
+    fn plan_delivery(&mut self, order: OrderId, driver: DriverId) -> Result<(), RunError> {
+        let o = self.engine.order(order).map_err(internal)?;
+        let customers = self.engine.customers();
+        let travel = self.travel(
+            customers[o.sender.index()].location,
+            customers[o.recipient.index()].location,
+        );
+        let delivery_time = self.plan_mut(order).map_or(Millis::ZERO, |p| p.delivery_time);
+        let at = self
+            .now
+            .checked_add(travel)
+            .and_then(|t| t.checked_add(delivery_time))
+            .unwrap_or(Millis(u64::MAX));
+        self.schedule(at, SimEvent::Deliver(driver, order))
+    }
+
+    fn plan_rating(&mut self, order: OrderId, driver: DriverId) -> Result<(), RunError> {
+        let Some(plan) = self.plan_mut(order).copied() else {
+            return Ok(());
+        };
+        if !plan.rate {
+            return Ok(());
+        }
+        let mean = self.driver_means[driver.index()];
+        let stars = (mean + self.scenario.behavior.rating.spread * plan.rating_deviate)
+            .round()
+            .clamp(1.0, 5.0) as i64;
+        self.schedule(self.now, SimEvent::Rate(order, stars))
+    }
+
+    fn plan_mut(&mut self, order: OrderId) -> Option<&mut OrderPlan> {
+        let first = self.engine.orders().front()?.id.0;
+        self.plans.get_mut(order.0.checked_sub(first)? as usize)
+    }
+
+    fn travel(&self, from: Option<LatLon>, to: Option<LatLon>) -> Millis {
+        match (self.speed_km_per_ms, from, to) {
+            (Some(speed), Some(a), Some(b)) => Millis((a.haversine_km(b) / speed).round() as u64),
+            _ => Millis::ZERO,
+        }
+    }
+
+    /// Retires ended orders that no queued event names, oldest first, into `orders.csv`.
+    fn retire_finished(&mut self) -> Result<(), RunError> {
+        while self.refs.front() == Some(&0) {
+            let Some(order) = self.engine.retire_oldest_finished() else {
+                break;
+            };
+            self.refs.pop_front();
+            self.plans.pop_front();
+            self.stats.record_finished(&order);
+            self.reports.order(&self.engine, &order)?;
+        }
+        Ok(())
+    }
+
+    fn summary(&self) -> Vec<(String, String)> {
+        let s = &self.stats;
+        let run_length = s.sim_end_ms;
+        let drivers = self.engine.drivers();
+        let busy: u64 = drivers.iter().map(|d| d.busy_ms_at(Millis(run_length))).sum();
+        let utilization = if run_length == 0 || drivers.is_empty() {
+            0.0
+        } else {
+            busy as f64 / (run_length as f64 * drivers.len() as f64)
+        };
+        let opt = |v: Option<u64>| v.map_or_else(String::new, |v| v.to_string());
+        let mean = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.1}"));
+        let rows: Vec<(&str, String)> = vec![
+            ("scenario", self.scenario.name.clone()),
+            ("seed", self.seed.to_string()),
+            ("policy", self.scenario.policy().as_str().to_string()),
+            ("drivers", drivers.len().to_string()),
+            ("orders_placed", s.orders_placed.to_string()),
+            ("duplicates_prevented", s.duplicates_prevented.to_string()),
+            ("delivered", s.delivered.to_string()),
+            ("cancelled_no_pickup", s.cancelled_no_pickup.to_string()),
+            ("cancelled_by_customer", s.cancelled_by_customer.to_string()),
+            ("pickup_refused_cancelled", s.pickup_refused_cancelled.to_string()),
+            ("cancel_refused_picked_up", s.cancel_refused_picked_up.to_string()),
+            ("cancel_refused_delivered", s.cancel_refused_delivered.to_string()),
+            ("no_shows", s.no_shows.to_string()),
+            ("ratings", s.ratings.to_string()),
+            ("wait_assign_p50_ms", opt(s.wait_assign_percentile(50.0))),
+            ("wait_assign_p90_ms", opt(s.wait_assign_percentile(90.0))),
+            ("wait_assign_p99_ms", opt(s.wait_assign_percentile(99.0))),
+            ("wait_pickup_mean_ms", mean(s.wait_pickup_mean_ms())),
+            ("delivery_time_mean_ms", mean(s.delivery_time_mean_ms())),
+            ("driver_utilization", format!("{utilization:.4}")),
+            ("notifications_sent", s.notifications_sent.to_string()),
+            ("events_processed", s.events_processed.to_string()),
+            ("sim_end_ms", s.sim_end_ms.to_string()),
+        ];
+        rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+}
+
+fn command_order(command: &Command) -> Option<OrderId> {
+    match command {
+        Command::CancelOrder { order, .. }
+        | Command::Pickup { order, .. }
+        | Command::Deliver { order, .. }
+        | Command::Rate { order, .. }
+        | Command::ExpireDeadline { order } => Some(*order),
+        _ => None,
+    }
+}
+
+/// A point drawn uniformly in the disc of `radius_km` around `center`.
+fn point_in_disc(rng: &mut ChaCha8Rng, center: [f64; 2], radius_km: f64) -> Option<LatLon> {
+    let r = radius_km * rng.random::<f64>().sqrt();
+    let theta = std::f64::consts::TAU * rng.random::<f64>();
+    let km_per_degree = crate::engine::geo::EARTH_RADIUS_KM.to_radians();
+    let lat = center[0] + r * theta.sin() / km_per_degree;
+    let lon = center[1] + r * theta.cos() / (km_per_degree * center[0].to_radians().cos().max(1e-6));
+    LatLon::new(lat, lon.clamp(-180.0, 180.0))
+}
+
+/// Runs `scenario` under `seed` and writes its reports into `dir`, whole or not at all.
+pub fn run_to_dir(
+    scenario: &Scenario,
+    seed: u64,
+    dir: &std::path::Path,
+    progress: &mut dyn Progress,
+) -> Result<RunResult, RunError> {
+    let mut reports = Reports::create(dir, scenario.report.events, scenario.report.notifications)?;
+    let result = run(scenario, seed, &mut reports, progress)?;
+    reports.finish(&result.engine, &result.summary, Millis(result.stats.sim_end_ms))?;
+    Ok(result)
+}
