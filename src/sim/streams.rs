@@ -69,13 +69,13 @@ mod tests {
                 first(Purpose::Driver(0)),
                 first(Purpose::Order(7))
             ],
-            [GOLDEN_ARRIVALS, GOLDEN_DRIVER0, GOLDEN_CUSTOMER7]
+            [GOLDEN_ARRIVALS, GOLDEN_DRIVER0, GOLDEN_ORDER7]
         );
     }
 
     const GOLDEN_ARRIVALS: u64 = 13222472167927179408;
     const GOLDEN_DRIVER0: u64 = 10517904778964690192;
-    const GOLDEN_CUSTOMER7: u64 = 1673884348046869169;
+    const GOLDEN_ORDER7: u64 = 8026485565123881770;
 
     #[test]
     fn purposes_do_not_share_streams() {
