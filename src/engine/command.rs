@@ -232,14 +232,22 @@ pub struct Outcome {
     pub events: Vec<Event>,
 }
 
-impl Outcome {
-    /// An outcome with a reply and nothing else yet.
-    pub fn new(reply: Reply) -> Outcome {
-        Outcome {
-            reply,
-            notices: Vec::new(),
-            timers: Vec::new(),
-            events: Vec::new(),
-        }
+/// The effects of one command, without its reply: a buffer that can be reused.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Effects {
+    /// Notifications to send, in order.
+    pub notices: Vec<Notice>,
+    /// Timers to set.
+    pub timers: Vec<TimerRequest>,
+    /// Facts for the reports, in order.
+    pub events: Vec<Event>,
+}
+
+impl Effects {
+    /// Empties the buffer, keeping its capacity.
+    pub fn clear(&mut self) {
+        self.notices.clear();
+        self.timers.clear();
+        self.events.clear();
     }
 }

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, VecDeque};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-pub use command::{Command, Event, Notice, NoticeKind, Outcome, Reply, Role, Timer, TimerRequest};
+pub use command::{Command, Effects, Event, Notice, NoticeKind, Outcome, Reply, Role, Timer, TimerRequest};
 pub use dispatch::Policy;
 pub use geo::LatLon;
 pub use ids::{CustomerId, DriverId, ItemId, OrderId, Party};
@@ -154,6 +154,20 @@ impl Engine {
 
     /// Applies one command at instant `now`.
     pub fn apply(&mut self, now: Millis, command: &Command) -> Result<Outcome, Refusal> {
+        let mut fx = Effects::default();
+        let reply = self.apply_into(now, command, &mut fx)?;
+        Ok(Outcome {
+            reply,
+            notices: fx.notices,
+            timers: fx.timers,
+            events: fx.events,
+        })
+    }
+
+    /// Applies one command at instant `now`, putting its effects into `fx` (cleared first).
+    /// Lets a hot loop reuse one buffer instead of allocating an [`Outcome`] per command.
+    pub fn apply_into(&mut self, now: Millis, command: &Command, fx: &mut Effects) -> Result<Reply, Refusal> {
+        fx.clear();
         match command {
             Command::OnboardCustomer {
                 name,
@@ -165,18 +179,18 @@ impl Engine {
                 name,
                 contact,
                 location,
-            } => self.onboard_driver(now, name, contact, *location),
+            } => self.onboard_driver(now, name, contact, *location, fx),
             Command::PlaceOrder {
                 sender,
                 recipient,
                 item,
                 key,
-            } => self.place(now, *sender, *recipient, *item, key.as_deref()),
-            Command::CancelOrder { order, by } => self.cancel_by_sender(now, *order, *by),
-            Command::Pickup { driver, order } => self.pickup(now, *driver, *order),
-            Command::Deliver { driver, order } => self.deliver(now, *driver, *order),
-            Command::Rate { order, stars, by } => self.rate(now, *order, *stars, *by),
-            Command::ExpireDeadline { order } => self.expire_deadline(now, *order),
+            } => self.place(now, *sender, *recipient, *item, key.as_deref(), fx),
+            Command::CancelOrder { order, by } => self.cancel_by_sender(now, *order, *by, fx),
+            Command::Pickup { driver, order } => self.pickup(now, *driver, *order, fx),
+            Command::Deliver { driver, order } => self.deliver(now, *driver, *order, fx),
+            Command::Rate { order, stars, by } => self.rate(now, *order, *stars, *by, fx),
+            Command::ExpireDeadline { order } => self.expire_deadline(now, *order, fx),
         }
     }
 
@@ -332,7 +346,7 @@ impl Engine {
         contact: &Contact,
         address: &Option<String>,
         location: Option<LatLon>,
-    ) -> Result<Outcome, Refusal> {
+    ) -> Result<Reply, Refusal> {
         self.check_new_name(name, contact)?;
         let id = CustomerId(self.customers.len() as u32);
         self.customers.push(Customer {
@@ -342,7 +356,7 @@ impl Engine {
             location,
         });
         self.names.insert(name.to_string(), Party::Customer(id));
-        Ok(Outcome::new(Reply::Onboarded(Party::Customer(id))))
+        Ok(Reply::Onboarded(Party::Customer(id)))
     }
 
     fn onboard_driver(
@@ -351,7 +365,8 @@ impl Engine {
         name: &str,
         contact: &Contact,
         location: Option<LatLon>,
-    ) -> Result<Outcome, Refusal> {
+        fx: &mut Effects,
+    ) -> Result<Reply, Refusal> {
         self.check_new_name(name, contact)?;
         let id = DriverId(self.drivers.len() as u32);
         self.drivers.push(Driver {
@@ -367,9 +382,9 @@ impl Engine {
             busy_since: None,
         });
         self.names.insert(name.to_string(), Party::Driver(id));
-        let mut outcome = Outcome::new(Reply::Onboarded(Party::Driver(id)));
-        self.make_available(now, id, &mut outcome);
-        Ok(outcome)
+        let reply = Reply::Onboarded(Party::Driver(id));
+        self.make_available(now, id, fx);
+        Ok(reply)
     }
 
     fn place(
@@ -379,7 +394,8 @@ impl Engine {
         recipient: CustomerId,
         item: ItemId,
         key: Option<&str>,
-    ) -> Result<Outcome, Refusal> {
+        fx: &mut Effects,
+    ) -> Result<Reply, Refusal> {
         self.customer(sender)?;
         self.customer(recipient)?;
         if item.index() >= self.config.catalog.len() {
@@ -393,12 +409,12 @@ impl Engine {
                 return Err(Refusal::InvalidArgument);
             }
             let existing = first.order;
-            let mut outcome = Outcome::new(Reply::Placed {
+            let reply = Reply::Placed {
                 order: existing,
                 duplicate: true,
-            });
-            outcome.events.push(Event::DuplicatePrevented(existing));
-            return Ok(outcome);
+            };
+            fx.events.push(Event::DuplicatePrevented(existing));
+            return Ok(reply);
         }
         // Ids are u32: memory runs out long before four billion orders.
         let id = self.orders.next_id();
@@ -433,24 +449,24 @@ impl Engine {
                 },
             );
         }
-        let mut outcome = Outcome::new(Reply::Placed {
+        let reply = Reply::Placed {
             order: id,
             duplicate: false,
-        });
-        outcome.events.push(Event::Placed(id));
-        outcome.notices.push(notice(
+        };
+        fx.events.push(Event::Placed(id));
+        fx.notices.push(notice(
             NoticeKind::Placed,
             id,
             Party::Customer(sender),
             Role::Sender,
         ));
-        outcome.notices.push(notice(
+        fx.notices.push(notice(
             NoticeKind::Placed,
             id,
             Party::Customer(recipient),
             Role::Recipient,
         ));
-        outcome.timers.push(TimerRequest {
+        fx.timers.push(TimerRequest {
             at: deadline,
             timer: Timer::PickupDeadline(id),
         });
@@ -468,13 +484,19 @@ impl Engine {
             None
         };
         match chosen {
-            Some(driver) => self.assign(now, id, driver, &mut outcome),
+            Some(driver) => self.assign(now, id, driver, fx),
             None => self.waiting.push_back(id),
         }
-        Ok(outcome)
+        Ok(reply)
     }
 
-    fn cancel_by_sender(&mut self, now: Millis, id: OrderId, by: CustomerId) -> Result<Outcome, Refusal> {
+    fn cancel_by_sender(
+        &mut self,
+        now: Millis,
+        id: OrderId,
+        by: CustomerId,
+        fx: &mut Effects,
+    ) -> Result<Reply, Refusal> {
         let order = self.order(id)?;
         self.customer(by)?;
         if order.is_cancelled_at(now) {
@@ -489,12 +511,18 @@ impl Engine {
         if order.status == OrderStatus::PickedUp {
             return Err(Refusal::AlreadyPickedUp);
         }
-        let mut outcome = Outcome::new(Reply::Cancelled);
-        self.cancel(now, id, CancelReason::Customer, &mut outcome);
-        Ok(outcome)
+        let reply = Reply::Cancelled;
+        self.cancel(now, id, CancelReason::Customer, fx);
+        Ok(reply)
     }
 
-    fn pickup(&mut self, now: Millis, driver: DriverId, id: OrderId) -> Result<Outcome, Refusal> {
+    fn pickup(
+        &mut self,
+        now: Millis,
+        driver: DriverId,
+        id: OrderId,
+        fx: &mut Effects,
+    ) -> Result<Reply, Refusal> {
         self.driver(driver)?;
         let order = self.order(id)?;
         if order.is_cancelled_at(now) {
@@ -514,24 +542,30 @@ impl Engine {
         order.picked_up_at = Some(now);
         let (sender, recipient) = (order.sender, order.recipient);
         self.drivers[driver.index()].duty = Duty::InTransit(id);
-        let mut outcome = Outcome::new(Reply::PickedUp);
-        outcome.events.push(Event::PickedUp(id, driver));
-        outcome.notices.push(notice(
+        let reply = Reply::PickedUp;
+        fx.events.push(Event::PickedUp(id, driver));
+        fx.notices.push(notice(
             NoticeKind::PickedUp,
             id,
             Party::Customer(sender),
             Role::Sender,
         ));
-        outcome.notices.push(notice(
+        fx.notices.push(notice(
             NoticeKind::PickedUp,
             id,
             Party::Customer(recipient),
             Role::Recipient,
         ));
-        Ok(outcome)
+        Ok(reply)
     }
 
-    fn deliver(&mut self, now: Millis, driver: DriverId, id: OrderId) -> Result<Outcome, Refusal> {
+    fn deliver(
+        &mut self,
+        now: Millis,
+        driver: DriverId,
+        id: OrderId,
+        fx: &mut Effects,
+    ) -> Result<Reply, Refusal> {
         self.driver(driver)?;
         let order = self.order(id)?;
         if order.is_cancelled_at(now) {
@@ -556,26 +590,33 @@ impl Engine {
         if drop_off.is_some() {
             d.location = drop_off;
         }
-        let mut outcome = Outcome::new(Reply::Delivered);
-        outcome.events.push(Event::Delivered(id, driver));
-        outcome.notices.push(notice(
+        let reply = Reply::Delivered;
+        fx.events.push(Event::Delivered(id, driver));
+        fx.notices.push(notice(
             NoticeKind::Delivered,
             id,
             Party::Customer(sender),
             Role::Sender,
         ));
-        outcome.notices.push(notice(
+        fx.notices.push(notice(
             NoticeKind::Delivered,
             id,
             Party::Customer(recipient),
             Role::Recipient,
         ));
         self.end_busy_spell(now, driver);
-        self.make_available(now, driver, &mut outcome);
-        Ok(outcome)
+        self.make_available(now, driver, fx);
+        Ok(reply)
     }
 
-    fn rate(&mut self, now: Millis, id: OrderId, stars: i64, by: CustomerId) -> Result<Outcome, Refusal> {
+    fn rate(
+        &mut self,
+        now: Millis,
+        id: OrderId,
+        stars: i64,
+        by: CustomerId,
+        fx: &mut Effects,
+    ) -> Result<Reply, Refusal> {
         let order = self.order(id)?;
         self.customer(by)?;
         let stars = u8::try_from(stars)
@@ -603,20 +644,20 @@ impl Engine {
         d.ratings += 1;
         self.fleet_stars += u64::from(stars);
         self.fleet_ratings += 1;
-        let mut outcome = Outcome::new(Reply::Rated);
-        outcome.events.push(Event::Rated(id, driver, stars));
-        Ok(outcome)
+        let reply = Reply::Rated;
+        fx.events.push(Event::Rated(id, driver, stars));
+        Ok(reply)
     }
 
-    fn expire_deadline(&mut self, now: Millis, id: OrderId) -> Result<Outcome, Refusal> {
+    fn expire_deadline(&mut self, now: Millis, id: OrderId, fx: &mut Effects) -> Result<Reply, Refusal> {
         let order = self.order(id)?;
         let due =
             matches!(order.status, OrderStatus::Created | OrderStatus::Assigned) && now >= order.deadline;
-        let mut outcome = Outcome::new(Reply::DeadlineExpired { cancelled: due });
+        let reply = Reply::DeadlineExpired { cancelled: due };
         if due {
-            self.cancel(now, id, CancelReason::NoPickup, &mut outcome);
+            self.cancel(now, id, CancelReason::NoPickup, fx);
         }
-        Ok(outcome)
+        Ok(reply)
     }
 
     // ----- the shared mechanics -----
@@ -634,7 +675,7 @@ impl Engine {
         order.status = to;
     }
 
-    fn assign(&mut self, now: Millis, id: OrderId, driver: DriverId, outcome: &mut Outcome) {
+    fn assign(&mut self, now: Millis, id: OrderId, driver: DriverId, fx: &mut Effects) {
         self.move_order(id, OrderStatus::Assigned);
         let order = &mut self.orders[id];
         order.driver = Some(driver);
@@ -646,20 +687,20 @@ impl Engine {
         }
         d.duty = Duty::Assigned(id);
         d.busy_since = Some(now);
-        outcome.events.push(Event::Assigned(id, driver));
-        outcome.notices.push(notice(
+        fx.events.push(Event::Assigned(id, driver));
+        fx.notices.push(notice(
             NoticeKind::Assigned,
             id,
             Party::Driver(driver),
             Role::Driver,
         ));
-        outcome.notices.push(notice(
+        fx.notices.push(notice(
             NoticeKind::Assigned,
             id,
             Party::Customer(sender),
             Role::Sender,
         ));
-        outcome.notices.push(notice(
+        fx.notices.push(notice(
             NoticeKind::Assigned,
             id,
             Party::Customer(recipient),
@@ -667,7 +708,7 @@ impl Engine {
         ));
     }
 
-    fn cancel(&mut self, now: Millis, id: OrderId, reason: CancelReason, outcome: &mut Outcome) {
+    fn cancel(&mut self, now: Millis, id: OrderId, reason: CancelReason, fx: &mut Effects) {
         let held_by = (self.orders[id].status == OrderStatus::Assigned)
             .then_some(self.orders[id].driver)
             .flatten();
@@ -676,21 +717,21 @@ impl Engine {
         order.cancelled_at = Some(now);
         order.cancel_reason = Some(reason);
         let (sender, recipient) = (order.sender, order.recipient);
-        outcome.events.push(Event::Cancelled(id, held_by, reason));
-        outcome.notices.push(notice(
+        fx.events.push(Event::Cancelled(id, held_by, reason));
+        fx.notices.push(notice(
             NoticeKind::Cancelled,
             id,
             Party::Customer(sender),
             Role::Sender,
         ));
-        outcome.notices.push(notice(
+        fx.notices.push(notice(
             NoticeKind::Cancelled,
             id,
             Party::Customer(recipient),
             Role::Recipient,
         ));
         if let Some(driver) = held_by {
-            outcome.notices.push(notice(
+            fx.notices.push(notice(
                 NoticeKind::Cancelled,
                 id,
                 Party::Driver(driver),
@@ -698,7 +739,7 @@ impl Engine {
             ));
             self.drivers[driver.index()].assigned_then_cancelled += 1;
             self.end_busy_spell(now, driver);
-            self.make_available(now, driver, outcome);
+            self.make_available(now, driver, fx);
         }
     }
 
@@ -711,14 +752,14 @@ impl Engine {
 
     /// A driver just became free: they take the oldest waiting order that can still be
     /// assigned, or else join the idle set behind everyone already idle.
-    fn make_available(&mut self, now: Millis, driver: DriverId, outcome: &mut Outcome) {
+    fn make_available(&mut self, now: Millis, driver: DriverId, fx: &mut Effects) {
         while let Some(next) = self.waiting.pop_front() {
             let assignable = self
                 .orders
                 .get(next)
                 .is_some_and(|o| o.status == OrderStatus::Created && o.is_live_at(now));
             if assignable {
-                self.assign(now, next, driver, outcome);
+                self.assign(now, next, driver, fx);
                 return;
             }
         }

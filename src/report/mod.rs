@@ -5,16 +5,16 @@
 //! when the whole set is complete.
 
 pub mod atomic;
+pub mod row;
 pub mod stats;
 
-use std::fmt::Write as _;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
-use atomic::PendingFile;
+use row::RowWriter;
 pub use stats::Stats;
 
-use crate::engine::{rankings, DriverId, Engine, Order, RankBy};
+use crate::engine::{rankings, DriverId, Engine, Order, OrderId, RankBy};
 use crate::notify::Delivery;
 use crate::time::Millis;
 
@@ -78,39 +78,13 @@ impl std::fmt::Display for ReportError {
 
 impl std::error::Error for ReportError {}
 
-impl Write for PendingFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer().write(buf)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.writer().flush()
-    }
-}
-
-type Csv = csv::Writer<PendingFile>;
-
 /// The reports of one run, being written.
 pub struct Reports {
     dir: PathBuf,
-    orders: Csv,
-    events: Option<Csv>,
-    notifications: Option<Csv>,
+    orders: RowWriter,
+    events: Option<RowWriter>,
+    notifications: Option<RowWriter>,
     event_seq: u64,
-    /// Reused for number formatting, so rows cost no allocation.
-    field: String,
-}
-
-fn csv_error(e: csv::Error) -> io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
-    }
-}
-
-fn open(dir: &Path, name: &str, header: &[&str]) -> io::Result<Csv> {
-    let mut w = csv::Writer::from_writer(PendingFile::create(dir, name)?);
-    w.write_record(header).map_err(csv_error)?;
-    Ok(w)
 }
 
 impl Reports {
@@ -121,13 +95,13 @@ impl Reports {
             source,
         };
         std::fs::create_dir_all(dir).map_err(fail)?;
-        let orders = open(dir, "orders.csv", &ORDER_COLUMNS).map_err(fail)?;
+        let orders = RowWriter::create(dir, "orders.csv", &ORDER_COLUMNS).map_err(fail)?;
         let events = events
-            .then(|| open(dir, "events.csv", &EVENT_COLUMNS))
+            .then(|| RowWriter::create(dir, "events.csv", &EVENT_COLUMNS))
             .transpose()
             .map_err(fail)?;
         let notifications = notifications
-            .then(|| open(dir, "notifications.csv", &NOTIFICATION_COLUMNS))
+            .then(|| RowWriter::create(dir, "notifications.csv", &NOTIFICATION_COLUMNS))
             .transpose()
             .map_err(fail)?;
         Ok(Reports {
@@ -136,7 +110,6 @@ impl Reports {
             events,
             notifications,
             event_seq: 0,
-            field: String::new(),
         })
     }
 
@@ -159,30 +132,26 @@ impl Reports {
 
     /// One row of `orders.csv`.
     pub fn order(&mut self, engine: &Engine, order: &Order) -> Result<(), ReportError> {
-        let w = &mut self.orders;
-        let f = &mut self.field;
         let customer = |c: crate::engine::CustomerId| engine.customers()[c.index()].name.as_str();
-        let result = (|| -> csv::Result<()> {
-            text(w, f, format_args!("{}", order.id))?;
-            w.write_field(customer(order.sender))?;
-            w.write_field(customer(order.recipient))?;
-            w.write_field(&engine.catalog()[order.item.index()])?;
-            num(w, f, Some(order.created_at.as_ms()))?;
-            num(w, f, order.assigned_at.map(Millis::as_ms))?;
-            w.write_field(
-                order
-                    .driver
-                    .map_or("", |d| engine.drivers()[d.index()].name.as_str()),
-            )?;
-            num(w, f, order.picked_up_at.map(Millis::as_ms))?;
-            num(w, f, order.delivered_at.map(Millis::as_ms))?;
-            num(w, f, order.cancelled_at.map(Millis::as_ms))?;
-            w.write_field(order.cancel_reason.map_or("", |r| r.as_str()))?;
-            w.write_field(order.status.as_str())?;
-            num(w, f, order.rating.map(u64::from))?;
-            w.write_record(None::<&[u8]>)
-        })();
-        result.map_err(|e| self.fail(csv_error(e)))
+        let driver = order
+            .driver
+            .map_or("", |d| engine.drivers()[d.index()].name.as_str());
+        let ms = |t: Option<Millis>| t.map(Millis::as_ms);
+        self.orders
+            .plain(order.id)
+            .text(customer(order.sender))
+            .text(customer(order.recipient))
+            .text(&engine.catalog()[order.item.index()])
+            .plain(order.created_at.as_ms())
+            .opt(ms(order.assigned_at))
+            .text(driver)
+            .opt(ms(order.picked_up_at))
+            .opt(ms(order.delivered_at))
+            .opt(ms(order.cancelled_at))
+            .plain(order.cancel_reason.map_or("", |r| r.as_str()))
+            .plain(order.status)
+            .opt(order.rating.map(u64::from));
+        self.orders.end().map_err(|e| self.fail(e))
     }
 
     /// One row of `events.csv`, if it is being written.
@@ -190,26 +159,22 @@ impl Reports {
         &mut self,
         at: Millis,
         kind: &str,
-        order: Option<String>,
+        order: Option<OrderId>,
         driver: &str,
         detail: &str,
     ) -> Result<(), ReportError> {
         let Some(w) = self.events.as_mut() else {
             return Ok(());
         };
-        let f = &mut self.field;
         self.event_seq += 1;
-        let seq = self.event_seq;
-        let result = (|| -> csv::Result<()> {
-            num(w, f, Some(at.as_ms()))?;
-            num(w, f, Some(seq))?;
-            w.write_field(kind)?;
-            w.write_field(order.as_deref().unwrap_or(""))?;
-            w.write_field(driver)?;
-            w.write_field(detail)?;
-            w.write_record(None::<&[u8]>)
-        })();
-        result.map_err(|e| self.fail(csv_error(e)))
+        w.plain(at.as_ms()).plain(self.event_seq).text(kind);
+        match order {
+            Some(o) => w.plain(o),
+            None => w.text(""),
+        };
+        w.text(driver).text(detail);
+        let result = w.end();
+        result.map_err(|e| self.fail(e))
     }
 
     /// One row of `notifications.csv`, if it is being written.
@@ -217,17 +182,14 @@ impl Reports {
         let Some(w) = self.notifications.as_mut() else {
             return Ok(());
         };
-        let f = &mut self.field;
-        let result = (|| -> csv::Result<()> {
-            num(w, f, Some(d.at.as_ms()))?;
-            w.write_field(d.channel.as_str())?;
-            w.write_field(&d.recipient)?;
-            text(w, f, format_args!("{}", d.notice.order))?;
-            w.write_field(d.notice.kind.as_str())?;
-            w.write_field(&d.message)?;
-            w.write_record(None::<&[u8]>)
-        })();
-        result.map_err(|e| self.fail(csv_error(e)))
+        w.plain(d.at.as_ms())
+            .plain(d.channel)
+            .text(&d.recipient)
+            .plain(d.notice.order)
+            .plain(d.notice.kind.as_str())
+            .text(&d.message);
+        let result = w.end();
+        result.map_err(|e| self.fail(e))
     }
 
     /// Writes the rankings and the summary, then moves every report to its final name.
@@ -242,47 +204,31 @@ impl Reports {
             dir: dir.clone(),
             source,
         };
-        let mut rankings = open(&dir, "driver_rankings.csv", &RANKING_COLUMNS).map_err(fail)?;
+        let mut rankings = RowWriter::create(&dir, "driver_rankings.csv", &RANKING_COLUMNS).map_err(fail)?;
         for row in ranking_rows(engine, run_length) {
-            rankings.write_record(&row).map_err(|e| fail(csv_error(e)))?;
+            for field in &row {
+                rankings.text(field);
+            }
+            rankings.end().map_err(fail)?;
         }
-        let mut summary_csv = open(&dir, "summary.csv", &["metric", "value"]).map_err(fail)?;
+        let mut summary_csv = RowWriter::create(&dir, "summary.csv", &["metric", "value"]).map_err(fail)?;
         for (metric, value) in summary {
-            summary_csv
-                .write_record([metric, value])
-                .map_err(|e| fail(csv_error(e)))?;
+            summary_csv.text(metric).text(value);
+            summary_csv.end().map_err(fail)?;
         }
         let mut all = vec![self.orders, rankings, summary_csv];
         all.extend(self.events);
         all.extend(self.notifications);
         // Flush everything first, so a failure leaves no report under its final name.
-        let mut files = Vec::with_capacity(all.len());
-        for w in all {
-            let mut file = w
-                .into_inner()
-                .map_err(|e| fail(io::Error::other(e.to_string())))?;
+        let mut files: Vec<_> = all.into_iter().map(RowWriter::into_file).collect();
+        for file in &mut files {
             file.finish().map_err(fail)?;
-            files.push(file);
         }
         for file in files {
             file.commit().map_err(fail)?;
         }
         Ok(())
     }
-}
-
-fn num(w: &mut Csv, buf: &mut String, value: Option<u64>) -> csv::Result<()> {
-    buf.clear();
-    if let Some(v) = value {
-        let _ = write!(buf, "{v}");
-    }
-    w.write_field(buf.as_bytes())
-}
-
-fn text(w: &mut Csv, buf: &mut String, args: std::fmt::Arguments<'_>) -> csv::Result<()> {
-    buf.clear();
-    let _ = buf.write_fmt(args);
-    w.write_field(buf.as_bytes())
 }
 
 /// The rows of `driver_rankings.csv`, sorted by rank by deliveries.

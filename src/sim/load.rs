@@ -25,8 +25,8 @@ use super::arrivals::{Arrival, Arrivals};
 use super::queue::EventQueue;
 use super::streams::{self, Purpose};
 use crate::engine::{
-    Command, Contact, CustomerId, DriverId, Engine, EngineConfig, Event, ItemId, LatLon, OrderId, Outcome,
-    Refusal, Timer,
+    Command, Contact, CustomerId, DriverId, Effects, Engine, EngineConfig, Event, ItemId, LatLon, OrderId,
+    Party, Refusal, Timer,
 };
 use crate::notify;
 use crate::report::{ReportError, Reports, Stats};
@@ -145,6 +145,12 @@ struct LoadRun<'a> {
     stats: Stats,
     reports: &'a mut Reports,
     speed_km_per_ms: Option<f64>,
+    /// Channels that reach each customer and driver: counted without touching the (large,
+    /// cache-unfriendly) contact records on every notice.
+    customer_channels: Vec<u8>,
+    driver_channels: Vec<u8>,
+    /// Reused for every command's effects.
+    fx: Effects,
 }
 
 /// Runs `scenario` under `seed` to completion, writing rows into `reports` as it goes (the
@@ -223,6 +229,13 @@ impl<'a> LoadRun<'a> {
             scenario.demand.double_tap.0,
         );
         let speed_km_per_ms = scenario.area.as_ref().map(|a| a.speed_kmh / 3_600_000.0);
+        let channels = |party| notify::channel_count(&engine, party) as u8;
+        let customer_channels = (0..scenario.demand.customers)
+            .map(|c| channels(Party::Customer(CustomerId(c))))
+            .collect();
+        let driver_channels = (0..scenario.fleet.drivers)
+            .map(|d| channels(Party::Driver(DriverId(d))))
+            .collect();
         Ok(LoadRun {
             scenario,
             seed,
@@ -237,6 +250,9 @@ impl<'a> LoadRun<'a> {
             stats: Stats::default(),
             reports,
             speed_km_per_ms,
+            customer_channels,
+            driver_channels,
+            fx: Effects::default(),
         })
     }
 
@@ -368,23 +384,23 @@ impl<'a> LoadRun<'a> {
 
     /// Applies a command, records its effects, and returns the engine's verdict.
     fn apply(&mut self, what: &str, command: Command) -> Result<Result<(), Refusal>, RunError> {
-        match self.engine.apply(self.now, &command) {
-            Ok(outcome) => {
-                self.effects(&outcome)?;
-                Ok(Ok(()))
+        let mut fx = std::mem::take(&mut self.fx);
+        let verdict = match self.engine.apply_into(self.now, &command, &mut fx) {
+            Ok(_) => self.effects(&fx).map(|()| Ok(())),
+            Err(refusal) if self.reports.wants_events() => {
+                let detail = format!("{what}:{refusal}");
+                let logged = self
+                    .reports
+                    .event(self.now, "refused", command_order(&command), "", &detail);
+                logged.map(|()| Err(refusal)).map_err(RunError::from)
             }
-            Err(refusal) => {
-                if self.reports.wants_events() {
-                    let order = command_order(&command).map(|o| o.to_string());
-                    self.reports
-                        .event(self.now, "refused", order, "", &format!("{what}:{refusal}"))?;
-                }
-                Ok(Err(refusal))
-            }
-        }
+            Err(refusal) => Ok(Err(refusal)),
+        };
+        self.fx = fx;
+        verdict
     }
 
-    fn effects(&mut self, outcome: &Outcome) -> Result<(), RunError> {
+    fn effects(&mut self, outcome: &Effects) -> Result<(), RunError> {
         for event in &outcome.events {
             self.record(event)?;
         }
@@ -398,7 +414,10 @@ impl<'a> LoadRun<'a> {
                     self.stats.notifications_sent += 1;
                 }
             } else {
-                self.stats.notifications_sent += notify::channel_count(&self.engine, notice.to) as u64;
+                self.stats.notifications_sent += u64::from(match notice.to {
+                    Party::Customer(c) => self.customer_channels[c.index()],
+                    Party::Driver(d) => self.driver_channels[d.index()],
+                });
             }
         }
         Ok(())
@@ -438,7 +457,7 @@ impl<'a> LoadRun<'a> {
         if self.reports.wants_events() {
             let driver = driver.map(|d| name(&self.engine, d)).unwrap_or_default();
             self.reports
-                .event(self.now, kind, Some(order.to_string()), &driver, &detail)?;
+                .event(self.now, kind, Some(order), &driver, &detail)?;
         }
         Ok(())
     }
