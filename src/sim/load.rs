@@ -1,12 +1,8 @@
 //! The seeded load run of SPEC §5: turns a scenario into arrivals and behaviour, drives the
 //! engine on the virtual clock until every order has ended, and streams the reports.
 //!
-//! Randomness, by stream (see [`super::streams`]):
-//! - arrivals: times, senders, recipients, items, double taps — policy- and fleet-free;
-//! - each order: the sender's cancellation (whether, when) and the rating (whether, the
-//!   normal deviate) — drawn at placement, so they too are the same under every policy;
-//! - each driver: per assignment, no-show, pickup delay and delivery time;
-//! - positions of customers and of drivers, and each driver's own mean rating.
+//! What drivers and customers do comes from [`super::behaviour`], shared with the threaded
+//! mode; this file owns the event queue, the retirement of ended orders and the reports.
 //!
 //! Generated customers have an email address and a phone (notified by email and SMS);
 //! drivers have neither (notified in the app). Only double-tapped placements carry an
@@ -19,9 +15,9 @@ use std::collections::VecDeque;
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, StandardNormal};
 
 use super::arrivals::{Arrival, Arrivals};
+use super::behaviour::{Action, Behaviour};
 use super::queue::EventQueue;
 use super::streams::{self, Purpose};
 use crate::engine::{
@@ -42,43 +38,18 @@ enum SimEvent {
     Retry(Arrival),
     /// An engine timer fires.
     Timer(Timer),
-    /// The driver arrives to pick up.
-    Pickup(DriverId, OrderId),
-    /// The driver hands the parcel over.
-    Deliver(DriverId, OrderId),
-    /// The sender tries to cancel.
-    Cancel(OrderId),
-    /// The recipient rates the delivery.
-    Rate(OrderId, i64),
+    /// A driver or customer acts.
+    Act(Action),
 }
 
 impl SimEvent {
     fn order(&self) -> Option<OrderId> {
         match self {
-            SimEvent::Timer(Timer::PickupDeadline(o))
-            | SimEvent::Pickup(_, o)
-            | SimEvent::Deliver(_, o)
-            | SimEvent::Cancel(o)
-            | SimEvent::Rate(o, _) => Some(*o),
+            SimEvent::Timer(Timer::PickupDeadline(o)) => Some(*o),
+            SimEvent::Act(action) => Some(action.order()),
             SimEvent::Arrival(_) | SimEvent::Retry(_) => None,
         }
     }
-}
-
-/// What the simulation has decided for one resident order: the rating (drawn at placement
-/// from the order's own stream) and the delivery time (drawn at assignment by the driver).
-#[derive(Clone, Copy, Debug, Default)]
-struct OrderPlan {
-    rate: bool,
-    rating_deviate: f64,
-    delivery_time: Millis,
-}
-
-/// Per-driver draws for one assignment.
-struct AssignmentPlan {
-    no_show: bool,
-    pickup_delay: Millis,
-    delivery_time: Millis,
 }
 
 /// How a load run ended.
@@ -136,15 +107,12 @@ struct LoadRun<'a> {
     engine: Engine,
     queue: EventQueue<SimEvent>,
     arrivals: Arrivals,
-    driver_rngs: Vec<ChaCha8Rng>,
-    driver_means: Vec<f64>,
-    plans: VecDeque<OrderPlan>,
+    behaviour: Behaviour,
     /// Queued events naming each resident order, aligned with the engine's resident orders.
     refs: VecDeque<u32>,
     now: Millis,
     stats: Stats,
     reports: &'a mut Reports,
-    speed_km_per_ms: Option<f64>,
     /// Channels that reach each customer and driver: counted without touching the (large,
     /// cache-unfriendly) contact records on every notice.
     customer_channels: Vec<u8>,
@@ -207,9 +175,6 @@ impl<'a> LoadRun<'a> {
             engine.apply(Millis::ZERO, &command).map_err(internal)?;
         }
         let mut driver_place = place(Purpose::DriverPlaces);
-        let mut means = streams::stream(seed, Purpose::DriverMeans);
-        let mut driver_means = Vec::new();
-        let mut driver_rngs = Vec::new();
         for i in 1..=scenario.fleet.drivers {
             let command = Command::OnboardDriver {
                 name: format!("driver-{i}"),
@@ -217,8 +182,6 @@ impl<'a> LoadRun<'a> {
                 location: driver_place(),
             };
             engine.apply(Millis::ZERO, &command).map_err(internal)?;
-            driver_means.push(scenario.behavior.rating.driver_mean.0.sample(&mut means));
-            driver_rngs.push(streams::stream(seed, Purpose::Driver(i - 1)));
         }
         let arrivals = Arrivals::new(
             streams::stream(seed, Purpose::Arrivals),
@@ -228,7 +191,6 @@ impl<'a> LoadRun<'a> {
             scenario.items.len() as u32,
             scenario.demand.double_tap.0,
         );
-        let speed_km_per_ms = scenario.area.as_ref().map(|a| a.speed_kmh / 3_600_000.0);
         let channels = |party| notify::channel_count(&engine, party) as u8;
         let customer_channels = (0..scenario.demand.customers)
             .map(|c| channels(Party::Customer(CustomerId(c))))
@@ -242,14 +204,11 @@ impl<'a> LoadRun<'a> {
             engine,
             queue: EventQueue::new(),
             arrivals,
-            driver_rngs,
-            driver_means,
-            plans: VecDeque::new(),
+            behaviour: Behaviour::new(scenario, seed),
             refs: VecDeque::new(),
             now: Millis::ZERO,
             stats: Stats::default(),
             reports,
-            speed_km_per_ms,
             customer_channels,
             driver_channels,
             fx: Effects::default(),
@@ -320,28 +279,21 @@ impl<'a> LoadRun<'a> {
             }
             SimEvent::Retry(a) => self.place(&a),
             SimEvent::Timer(timer) => self.apply("timer", timer.command()).map(|_| ()),
-            SimEvent::Pickup(driver, order) => {
-                let result = self.apply("pickup", Command::Pickup { driver, order })?;
-                if result == Err(Refusal::OrderCancelled) {
-                    self.stats.pickup_refused_cancelled += 1;
-                }
-                Ok(())
-            }
-            SimEvent::Deliver(driver, order) => self
-                .apply("deliver", Command::Deliver { driver, order })
-                .map(|_| ()),
-            SimEvent::Cancel(order) => {
-                let by = self.engine.order(order).map_err(internal)?.sender;
-                match self.apply("cancel", Command::CancelOrder { order, by })? {
-                    Err(Refusal::AlreadyPickedUp) => self.stats.cancel_refused_picked_up += 1,
-                    Err(Refusal::AlreadyDelivered) => self.stats.cancel_refused_delivered += 1,
+            SimEvent::Act(action) => {
+                let command = action.command(&self.engine).map_err(internal)?;
+                match (action, self.apply(action.name(), command)?) {
+                    (Action::Pickup(..), Err(Refusal::OrderCancelled)) => {
+                        self.stats.pickup_refused_cancelled += 1
+                    }
+                    (Action::Cancel(_), Err(Refusal::AlreadyPickedUp)) => {
+                        self.stats.cancel_refused_picked_up += 1
+                    }
+                    (Action::Cancel(_), Err(Refusal::AlreadyDelivered)) => {
+                        self.stats.cancel_refused_delivered += 1
+                    }
                     _ => {}
                 }
                 Ok(())
-            }
-            SimEvent::Rate(order, stars) => {
-                let by = self.engine.order(order).map_err(internal)?.recipient;
-                self.apply("rate", Command::Rate { order, stars, by }).map(|_| ())
             }
         }
     }
@@ -360,26 +312,13 @@ impl<'a> LoadRun<'a> {
             return Ok(());
         }
         // A new order: its own stream decides the sender's cancellation and the rating.
-        let order = OrderId(placed_before);
-        let mut rng = streams::stream(self.seed, Purpose::Order(a.index));
-        let behavior = &self.scenario.behavior;
-        let cancel = rng.random::<f64>() < behavior.cancel.probability.0;
-        let cancel_after = behavior.cancel.after.0.sample_ms(&mut rng);
-        let rate = rng.random::<f64>() < behavior.rating.probability.0;
-        let rating_deviate: f64 = StandardNormal.sample(&mut rng);
-        // Its plan slot was pushed when the placement was recorded; an immediate assignment
-        // may already have set the delivery time.
-        if let Some(plan) = self.plan_mut(order) {
-            plan.rate = rate;
-            plan.rating_deviate = rating_deviate;
+        match self
+            .behaviour
+            .on_created(OrderId(placed_before), a.index, self.now)
+        {
+            Some((at, action)) => self.schedule(at, SimEvent::Act(action)),
+            None => Ok(()),
         }
-        if cancel {
-            self.schedule(
-                self.now.checked_add(cancel_after).unwrap_or(self.now),
-                SimEvent::Cancel(order),
-            )?;
-        }
-        Ok(())
     }
 
     /// Applies a command, records its effects, and returns the engine's verdict.
@@ -429,106 +368,30 @@ impl<'a> LoadRun<'a> {
             Event::Placed(o) => {
                 self.stats.orders_placed += 1;
                 self.refs.push_back(0);
-                self.plans.push_back(OrderPlan::default());
                 ("placed", o, None, String::new())
             }
             Event::DuplicatePrevented(o) => {
                 self.stats.duplicates_prevented += 1;
                 ("duplicate", o, None, String::new())
             }
-            Event::Assigned(o, d) => {
-                self.plan_assignment(o, d)?;
-                ("assigned", o, Some(d), String::new())
-            }
-            Event::PickedUp(o, d) => {
-                self.plan_delivery(o, d)?;
-                ("picked_up", o, Some(d), String::new())
-            }
-            Event::Delivered(o, d) => {
-                self.plan_rating(o, d)?;
-                ("delivered", o, Some(d), String::new())
-            }
+            Event::Assigned(o, d) => ("assigned", o, Some(d), String::new()),
+            Event::PickedUp(o, d) => ("picked_up", o, Some(d), String::new()),
+            Event::Delivered(o, d) => ("delivered", o, Some(d), String::new()),
             Event::Cancelled(o, d, reason) => ("cancelled", o, d, reason.as_str().to_string()),
             Event::Rated(o, d, stars) => {
                 self.stats.ratings += 1;
                 ("rated", o, Some(d), stars.to_string())
             }
         };
+        if let Some((at, action)) = self.behaviour.on_event(&self.engine, self.now, event) {
+            self.schedule(at, SimEvent::Act(action))?;
+        }
         if self.reports.wants_events() {
             let driver = driver.map(|d| name(&self.engine, d)).unwrap_or_default();
             self.reports
                 .event(self.now, kind, Some(order), &driver, &detail)?;
         }
         Ok(())
-    }
-
-    fn plan_assignment(&mut self, order: OrderId, driver: DriverId) -> Result<(), RunError> {
-        let behavior = &self.scenario.behavior;
-        let rng = &mut self.driver_rngs[driver.index()];
-        let plan = AssignmentPlan {
-            no_show: rng.random::<f64>() < behavior.no_show.0,
-            pickup_delay: behavior.pickup_delay.0.sample_ms(rng),
-            delivery_time: behavior.delivery_time.0.sample_ms(rng),
-        };
-        if plan.no_show {
-            self.stats.no_shows += 1;
-            return Ok(());
-        }
-        let o = self.engine.order(order).map_err(internal)?;
-        let sender = self.engine.customers()[o.sender.index()].location;
-        let travel = self.travel(self.engine.drivers()[driver.index()].location, sender);
-        let at = self
-            .now
-            .checked_add(travel)
-            .and_then(|t| t.checked_add(plan.pickup_delay))
-            .unwrap_or(Millis(u64::MAX));
-        // Drawn with the pickup delay, so each assignment takes the same draws from the stream.
-        if let Some(p) = self.plan_mut(order) {
-            p.delivery_time = plan.delivery_time;
-        }
-        self.schedule(at, SimEvent::Pickup(driver, order))
-    }
-
-    fn plan_delivery(&mut self, order: OrderId, driver: DriverId) -> Result<(), RunError> {
-        let o = self.engine.order(order).map_err(internal)?;
-        let customers = self.engine.customers();
-        let travel = self.travel(
-            customers[o.sender.index()].location,
-            customers[o.recipient.index()].location,
-        );
-        let delivery_time = self.plan_mut(order).map_or(Millis::ZERO, |p| p.delivery_time);
-        let at = self
-            .now
-            .checked_add(travel)
-            .and_then(|t| t.checked_add(delivery_time))
-            .unwrap_or(Millis(u64::MAX));
-        self.schedule(at, SimEvent::Deliver(driver, order))
-    }
-
-    fn plan_rating(&mut self, order: OrderId, driver: DriverId) -> Result<(), RunError> {
-        let Some(plan) = self.plan_mut(order).copied() else {
-            return Ok(());
-        };
-        if !plan.rate {
-            return Ok(());
-        }
-        let mean = self.driver_means[driver.index()];
-        let stars = (mean + self.scenario.behavior.rating.spread * plan.rating_deviate)
-            .round()
-            .clamp(1.0, 5.0) as i64;
-        self.schedule(self.now, SimEvent::Rate(order, stars))
-    }
-
-    fn plan_mut(&mut self, order: OrderId) -> Option<&mut OrderPlan> {
-        let first = self.engine.orders().front()?.id.0;
-        self.plans.get_mut(order.0.checked_sub(first)? as usize)
-    }
-
-    fn travel(&self, from: Option<LatLon>, to: Option<LatLon>) -> Millis {
-        match (self.speed_km_per_ms, from, to) {
-            (Some(speed), Some(a), Some(b)) => Millis((a.haversine_km(b) / speed).round() as u64),
-            _ => Millis::ZERO,
-        }
     }
 
     /// Retires ended orders that no queued event names, oldest first, into `orders.csv`.
@@ -538,7 +401,7 @@ impl<'a> LoadRun<'a> {
                 break;
             };
             self.refs.pop_front();
-            self.plans.pop_front();
+            self.behaviour.forget_oldest();
             self.stats.record_finished(&order);
             self.reports.order(&self.engine, &order)?;
         }
@@ -570,7 +433,7 @@ impl<'a> LoadRun<'a> {
             ("pickup_refused_cancelled", s.pickup_refused_cancelled.to_string()),
             ("cancel_refused_picked_up", s.cancel_refused_picked_up.to_string()),
             ("cancel_refused_delivered", s.cancel_refused_delivered.to_string()),
-            ("no_shows", s.no_shows.to_string()),
+            ("no_shows", self.behaviour.no_shows.to_string()),
             ("ratings", s.ratings.to_string()),
             ("wait_assign_p50_ms", opt(s.wait_assign_percentile(50.0))),
             ("wait_assign_p90_ms", opt(s.wait_assign_percentile(90.0))),

@@ -2,6 +2,7 @@
 //! the arrival process, and the run loop that turns a scenario into load on the engine.
 
 pub mod arrivals;
+pub mod behaviour;
 pub mod load;
 pub mod queue;
 pub mod streams;
