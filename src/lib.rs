@@ -6,10 +6,15 @@
 
 #![warn(missing_docs)]
 
+// Lets files compiled twice (threaded/kernel.rs, also built by the model test) name this crate
+// the same way from inside it and from outside.
+extern crate self as courier_sim;
+
 pub mod engine;
 pub mod notify;
 pub mod report;
 pub mod scenario;
 pub mod script;
 pub mod sim;
+pub mod threaded;
 pub mod time;

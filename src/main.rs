@@ -42,6 +42,23 @@ enum Cmd {
         #[arg(long)]
         quiet: bool,
     },
+    /// Run a scenario on real threads against one shared engine, then check the run by replay.
+    Threaded {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Seed of every random stream (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Virtual milliseconds per wall millisecond (1 = real time).
+        #[arg(long, default_value_t = 1.0)]
+        time_scale: f64,
+        /// Worker threads (plus one timer thread).
+        #[arg(long, default_value_t = 4)]
+        threads: usize,
+        /// Folder for the reports (default: reports/<name>-threaded/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +81,83 @@ fn main() -> ExitCode {
             out,
             quiet,
         } => run(&scenario, seed, out, quiet),
+        Cmd::Threaded {
+            scenario,
+            seed,
+            time_scale,
+            threads,
+            out,
+        } => threaded(&scenario, seed, time_scale, threads, out),
+    }
+}
+
+fn threaded(
+    path: &std::path::Path,
+    seed: Option<u64>,
+    time_scale: f64,
+    threads: usize,
+    out: Option<PathBuf>,
+) -> ExitCode {
+    use courier_sim::threaded::{kernel::Locking, run};
+    if !(time_scale.is_finite() && time_scale > 0.0) {
+        eprintln!("courier-sim: --time-scale must be a positive number, found {time_scale}");
+        return ExitCode::from(2);
+    }
+    if threads == 0 || threads > 1024 {
+        eprintln!("courier-sim: --threads must be between 1 and 1024, found {threads}");
+        return ExitCode::from(2);
+    }
+    let scenario = match courier_sim::scenario::load(path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let seed = seed.unwrap_or(scenario.seed);
+    let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-threaded", scenario.name)));
+    let expected_wall =
+        std::time::Duration::from_secs_f64(scenario.horizon.0.as_ms() as f64 / time_scale / 1000.0);
+    eprintln!(
+        "threaded run of {} (seed {seed}) on {threads} worker threads, time scale {time_scale}: arrivals last about {:.1?} of wall time",
+        scenario.name, expected_wall
+    );
+    let options = run::Options {
+        seed,
+        time_scale,
+        threads,
+        locking: Locking::Correct,
+    };
+    match run::run(&scenario, options, Some(&dir)) {
+        Ok(outcome) => {
+            let ops = outcome.verdict.operations as f64 / outcome.wall.as_secs_f64().max(1e-9);
+            let mut text = format!("{}\n", outcome.verdict);
+            for violation in &outcome.verdict.violations {
+                text += &format!("  violation: {violation}\n");
+            }
+            if outcome.stalled {
+                text += "  the run stalled: orders were still live at its time limit\n";
+            }
+            text += &format!(
+                "wall time {:.2?} ({ops:.0} operations/s); reports written to {}\n",
+                outcome.wall,
+                dir.display()
+            );
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            if outcome.verdict.passed() && !outcome.stalled {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "reproduce with: courier-sim threaded {} --seed {seed} --time-scale {time_scale} --threads {threads}",
+                    path.display()
+                );
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("courier-sim: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

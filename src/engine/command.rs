@@ -81,6 +81,36 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// A short name for logs and reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::OnboardCustomer { .. } => "onboard_customer",
+            Command::OnboardDriver { .. } => "onboard_driver",
+            Command::PlaceOrder { .. } => "place",
+            Command::CancelOrder { .. } => "cancel",
+            Command::Pickup { .. } => "pickup",
+            Command::Deliver { .. } => "deliver",
+            Command::Rate { .. } => "rate",
+            Command::ExpireDeadline { .. } => "timer",
+        }
+    }
+
+    /// The order it names, if any.
+    pub fn order(&self) -> Option<OrderId> {
+        match self {
+            Command::CancelOrder { order, .. }
+            | Command::Pickup { order, .. }
+            | Command::Deliver { order, .. }
+            | Command::Rate { order, .. }
+            | Command::ExpireDeadline { order } => Some(*order),
+            Command::OnboardCustomer { .. } | Command::OnboardDriver { .. } | Command::PlaceOrder { .. } => {
+                None
+            }
+        }
+    }
+}
+
 /// What a successful command returns to its caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reply {

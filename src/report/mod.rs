@@ -231,6 +231,51 @@ impl Reports {
     }
 }
 
+/// The `(metric, value)` rows of `summary.csv`.
+pub fn summary_rows(
+    scenario: &crate::scenario::Scenario,
+    seed: u64,
+    engine: &Engine,
+    s: &Stats,
+) -> Vec<(String, String)> {
+    let run_length = s.sim_end_ms;
+    let drivers = engine.drivers();
+    let busy: u64 = drivers.iter().map(|d| d.busy_ms_at(Millis(run_length))).sum();
+    let utilization = if run_length == 0 || drivers.is_empty() {
+        0.0
+    } else {
+        busy as f64 / (run_length as f64 * drivers.len() as f64)
+    };
+    let opt = |v: Option<u64>| v.map_or_else(String::new, |v| v.to_string());
+    let mean = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.1}"));
+    let rows: Vec<(&str, String)> = vec![
+        ("scenario", scenario.name.clone()),
+        ("seed", seed.to_string()),
+        ("policy", scenario.policy().as_str().to_string()),
+        ("drivers", drivers.len().to_string()),
+        ("orders_placed", s.orders_placed.to_string()),
+        ("duplicates_prevented", s.duplicates_prevented.to_string()),
+        ("delivered", s.delivered.to_string()),
+        ("cancelled_no_pickup", s.cancelled_no_pickup.to_string()),
+        ("cancelled_by_customer", s.cancelled_by_customer.to_string()),
+        ("pickup_refused_cancelled", s.pickup_refused_cancelled.to_string()),
+        ("cancel_refused_picked_up", s.cancel_refused_picked_up.to_string()),
+        ("cancel_refused_delivered", s.cancel_refused_delivered.to_string()),
+        ("no_shows", s.no_shows.to_string()),
+        ("ratings", s.ratings.to_string()),
+        ("wait_assign_p50_ms", opt(s.wait_assign_percentile(50.0))),
+        ("wait_assign_p90_ms", opt(s.wait_assign_percentile(90.0))),
+        ("wait_assign_p99_ms", opt(s.wait_assign_percentile(99.0))),
+        ("wait_pickup_mean_ms", mean(s.wait_pickup_mean_ms())),
+        ("delivery_time_mean_ms", mean(s.delivery_time_mean_ms())),
+        ("driver_utilization", format!("{utilization:.4}")),
+        ("notifications_sent", s.notifications_sent.to_string()),
+        ("events_processed", s.events_processed.to_string()),
+        ("sim_end_ms", s.sim_end_ms.to_string()),
+    ];
+    rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
 /// The rows of `driver_rankings.csv`, sorted by rank by deliveries.
 pub fn ranking_rows(engine: &Engine, run_length: Millis) -> Vec<[String; 10]> {
     let by_deliveries = rankings::board(engine, RankBy::Deliveries);

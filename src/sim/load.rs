@@ -100,6 +100,66 @@ impl Progress for () {
     fn tick(&mut self, _now: Millis) {}
 }
 
+/// The engine settings a scenario asks for.
+pub fn engine_config(scenario: &Scenario, seed: u64) -> EngineConfig {
+    EngineConfig {
+        pickup_deadline: scenario.dispatch.pickup_deadline.0,
+        policy: scenario.policy(),
+        dispatch_seed: streams::dispatch_seed(seed),
+        catalog: scenario.items.clone(),
+    }
+}
+
+/// The commands that onboard a scenario's customers (`customer-1`…, with email and phone,
+/// placed in the area if there is one) and drivers (`driver-1`…, notified in the app).
+pub fn onboarding(scenario: &Scenario, seed: u64) -> Vec<Command> {
+    let place = |purpose| {
+        let mut rng = streams::stream(seed, purpose);
+        let area = scenario.area.clone();
+        move || {
+            area.as_ref()
+                .and_then(|a| point_in_disc(&mut rng, a.center, a.radius_km))
+        }
+    };
+    let mut commands = Vec::with_capacity((scenario.demand.customers + scenario.fleet.drivers) as usize);
+    let mut customer_place = place(Purpose::CustomerPlaces);
+    for i in 1..=scenario.demand.customers {
+        let contact = Contact {
+            email: Some(format!("customer-{i}@example.com")),
+            phone: Some(format!("{i:010}")),
+        };
+        let name = format!("customer-{i}");
+        commands.push(Command::OnboardCustomer {
+            name,
+            contact,
+            address: None,
+            location: customer_place(),
+        });
+    }
+    let mut driver_place = place(Purpose::DriverPlaces);
+    for i in 1..=scenario.fleet.drivers {
+        let name = format!("driver-{i}");
+        commands.push(Command::OnboardDriver {
+            name,
+            contact: Contact::default(),
+            location: driver_place(),
+        });
+    }
+    commands
+}
+
+/// The scenario's arrival process under `seed`.
+pub fn arrivals(scenario: &Scenario, seed: u64) -> Arrivals {
+    Arrivals::new(
+        streams::stream(seed, Purpose::Arrivals),
+        scenario.rate_segments(),
+        scenario.horizon.0,
+        scenario.demand.customers,
+        scenario.items.len() as u32,
+        scenario.demand.double_tap.0,
+    )
+}
+
 /// One seeded run in progress.
 struct LoadRun<'a> {
     scenario: &'a Scenario,
@@ -145,52 +205,11 @@ fn internal<E: std::fmt::Display>(e: E) -> RunError {
 
 impl<'a> LoadRun<'a> {
     fn new(scenario: &'a Scenario, seed: u64, reports: &'a mut Reports) -> Result<LoadRun<'a>, RunError> {
-        let config = EngineConfig {
-            pickup_deadline: scenario.dispatch.pickup_deadline.0,
-            policy: scenario.policy(),
-            dispatch_seed: streams::dispatch_seed(seed),
-            catalog: scenario.items.clone(),
-        };
-        let mut engine = Engine::new(config).map_err(internal)?;
-        let place = |purpose| {
-            let mut rng = streams::stream(seed, purpose);
-            let area = scenario.area.clone();
-            move || {
-                area.as_ref()
-                    .and_then(|a| point_in_disc(&mut rng, a.center, a.radius_km))
-            }
-        };
-        let mut customer_place = place(Purpose::CustomerPlaces);
-        for i in 1..=scenario.demand.customers {
-            let contact = Contact {
-                email: Some(format!("customer-{i}@example.com")),
-                phone: Some(format!("{:010}", i)),
-            };
-            let command = Command::OnboardCustomer {
-                name: format!("customer-{i}"),
-                contact,
-                address: None,
-                location: customer_place(),
-            };
+        let mut engine = Engine::new(engine_config(scenario, seed)).map_err(internal)?;
+        for command in onboarding(scenario, seed) {
             engine.apply(Millis::ZERO, &command).map_err(internal)?;
         }
-        let mut driver_place = place(Purpose::DriverPlaces);
-        for i in 1..=scenario.fleet.drivers {
-            let command = Command::OnboardDriver {
-                name: format!("driver-{i}"),
-                contact: Contact::default(),
-                location: driver_place(),
-            };
-            engine.apply(Millis::ZERO, &command).map_err(internal)?;
-        }
-        let arrivals = Arrivals::new(
-            streams::stream(seed, Purpose::Arrivals),
-            scenario.rate_segments(),
-            scenario.horizon.0,
-            scenario.demand.customers,
-            scenario.items.len() as u32,
-            scenario.demand.double_tap.0,
-        );
+        let arrivals = arrivals(scenario, seed);
         let channels = |party| notify::channel_count(&engine, party) as u8;
         let customer_channels = (0..scenario.demand.customers)
             .map(|c| channels(Party::Customer(CustomerId(c))))
@@ -408,44 +427,9 @@ impl<'a> LoadRun<'a> {
         Ok(())
     }
 
-    fn summary(&self) -> Vec<(String, String)> {
-        let s = &self.stats;
-        let run_length = s.sim_end_ms;
-        let drivers = self.engine.drivers();
-        let busy: u64 = drivers.iter().map(|d| d.busy_ms_at(Millis(run_length))).sum();
-        let utilization = if run_length == 0 || drivers.is_empty() {
-            0.0
-        } else {
-            busy as f64 / (run_length as f64 * drivers.len() as f64)
-        };
-        let opt = |v: Option<u64>| v.map_or_else(String::new, |v| v.to_string());
-        let mean = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.1}"));
-        let rows: Vec<(&str, String)> = vec![
-            ("scenario", self.scenario.name.clone()),
-            ("seed", self.seed.to_string()),
-            ("policy", self.scenario.policy().as_str().to_string()),
-            ("drivers", drivers.len().to_string()),
-            ("orders_placed", s.orders_placed.to_string()),
-            ("duplicates_prevented", s.duplicates_prevented.to_string()),
-            ("delivered", s.delivered.to_string()),
-            ("cancelled_no_pickup", s.cancelled_no_pickup.to_string()),
-            ("cancelled_by_customer", s.cancelled_by_customer.to_string()),
-            ("pickup_refused_cancelled", s.pickup_refused_cancelled.to_string()),
-            ("cancel_refused_picked_up", s.cancel_refused_picked_up.to_string()),
-            ("cancel_refused_delivered", s.cancel_refused_delivered.to_string()),
-            ("no_shows", self.behaviour.no_shows.to_string()),
-            ("ratings", s.ratings.to_string()),
-            ("wait_assign_p50_ms", opt(s.wait_assign_percentile(50.0))),
-            ("wait_assign_p90_ms", opt(s.wait_assign_percentile(90.0))),
-            ("wait_assign_p99_ms", opt(s.wait_assign_percentile(99.0))),
-            ("wait_pickup_mean_ms", mean(s.wait_pickup_mean_ms())),
-            ("delivery_time_mean_ms", mean(s.delivery_time_mean_ms())),
-            ("driver_utilization", format!("{utilization:.4}")),
-            ("notifications_sent", s.notifications_sent.to_string()),
-            ("events_processed", s.events_processed.to_string()),
-            ("sim_end_ms", s.sim_end_ms.to_string()),
-        ];
-        rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    fn summary(&mut self) -> Vec<(String, String)> {
+        self.stats.no_shows = self.behaviour.no_shows;
+        crate::report::summary_rows(self.scenario, self.seed, &self.engine, &self.stats)
     }
 }
 

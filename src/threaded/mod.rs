@@ -1,0 +1,19 @@
+//! The threaded mode (SPEC §7): a scenario's load driven by real OS threads against one
+//! shared instance of the same rules engine the virtual clock uses, then checked.
+//!
+//! - [`kernel`]: the shared engine handle, the timed work queue and the clocks (compiled
+//!   again against `shuttle` by the model-checking test);
+//! - [`run`]: the threads: N workers place orders at their instants and perform drivers'
+//!   and customers' actions; one timer thread fires pickup deadlines;
+//! - [`log`] and [`check`]: the operation log and the replay checker.
+
+pub mod check;
+pub mod kernel;
+pub mod log;
+pub mod run;
+
+/// The synchronisation primitives the kernel uses: `std`'s here, `shuttle`'s in the model
+/// test, which compiles `kernel.rs` against its own `sync` module.
+pub(crate) mod sync {
+    pub use std::sync::{atomic, Condvar, Mutex, MutexGuard};
+}

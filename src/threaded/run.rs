@@ -1,0 +1,330 @@
+//! The threads of a threaded run and their coordination. Workers take due tasks from one
+//! timed queue: arrivals (placing the order, then queueing the next arrival), double-tap
+//! repeats, and the actions of the behaviour model. A dedicated timer thread takes pickup
+//! deadlines from a second timed queue. Both wait on condition variables until the next
+//! item is due; nothing polls. The main thread waits for the end (every arrival placed,
+//! every order ended, no work queued or in hand), closes the queues, replays the log
+//! through the checker and writes the reports.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use super::check::{self, Verdict};
+use super::kernel::{Clock, Locking, ManualClock, Progress, SharedEngine, TimedQueue, WallClock};
+use crate::engine::{Command, CustomerId, Effects, Engine, Event, ItemId, OrderId, Refusal, Timer};
+use crate::notify;
+use crate::report::{ReportError, Reports, Stats};
+use crate::scenario::Scenario;
+use crate::sim::arrivals::{Arrival, Arrivals};
+use crate::sim::behaviour::{Action, Behaviour};
+use crate::sim::load::{arrivals, engine_config, onboarding};
+use crate::time::Millis;
+
+/// Settings of a threaded run.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Virtual milliseconds per wall millisecond.
+    pub time_scale: f64,
+    /// Worker threads.
+    pub threads: usize,
+    /// The locking of the shared engine (broken only in mutation tests).
+    pub locking: Locking,
+}
+
+/// What a threaded run produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The checker's verdict.
+    pub verdict: Verdict,
+    /// `(metric, value)` rows of `summary.csv`.
+    pub summary: Vec<(String, String)>,
+    /// The final engine.
+    pub engine: Engine,
+    /// Whether the run had to be stopped because it made no progress.
+    pub stalled: bool,
+    /// Wall time of the threaded part.
+    pub wall: std::time::Duration,
+}
+
+/// Why a threaded run could not be carried out.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ThreadedError {
+    /// A report could not be written.
+    Report(ReportError),
+    /// The setup failed (a bug).
+    Internal(String),
+}
+
+impl std::fmt::Display for ThreadedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ThreadedError::Report(e) => e.fmt(f),
+            ThreadedError::Internal(m) => write!(f, "internal error (please report): {m}"),
+        }
+    }
+}
+
+impl std::error::Error for ThreadedError {}
+
+/// Work for the worker threads.
+enum Task {
+    Arrive(Arrival),
+    Retry(Arrival),
+    Act(Action),
+}
+
+/// Everything the threads share.
+struct World {
+    shared: SharedEngine<Behaviour>,
+    clock: WallClock,
+    work: TimedQueue<Task>,
+    timers: TimedQueue<Timer>,
+    progress: Progress,
+    arrivals: Mutex<Arrivals>,
+    arrivals_done: AtomicBool,
+}
+
+/// Follow-ups of one command, computed under the engine lock.
+struct FollowUps {
+    actions: Vec<(Millis, Action)>,
+}
+
+/// Runs `scenario` on real threads, checks it, and (with `out`) writes the reports.
+pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<Outcome, ThreadedError> {
+    let config = engine_config(scenario, options.seed);
+    let engine = Engine::new(config.clone()).map_err(|e| ThreadedError::Internal(e.to_string()))?;
+    let shared = SharedEngine::new(engine, Behaviour::new(scenario, options.seed), options.locking);
+    // Onboarding happens before the threads start, at time 0, and is logged like the rest.
+    for command in onboarding(scenario, options.seed) {
+        let applied = shared.apply(&ManualClock::default(), command, |_, _, _, _, _| ());
+        applied
+            .result
+            .map_err(|r| ThreadedError::Internal(format!("onboarding refused: {r}")))?;
+    }
+    let world = World {
+        shared,
+        clock: WallClock::start(options.time_scale),
+        work: TimedQueue::default(),
+        timers: TimedQueue::default(),
+        progress: Progress::default(),
+        arrivals: Mutex::new(arrivals(scenario, options.seed)),
+        arrivals_done: AtomicBool::new(false),
+    };
+    world.queue_next_arrival();
+    let started = std::time::Instant::now();
+    // Past this virtual instant the run is declared stalled rather than waited on forever.
+    let limit = scenario
+        .horizon
+        .0
+        .checked_add(Millis::from_secs(48 * 3600))
+        .unwrap_or(Millis(u64::MAX));
+    let mut stalled = false;
+    std::thread::scope(|scope| {
+        for _ in 0..options.threads.max(1) {
+            scope.spawn(|| world.worker());
+        }
+        scope.spawn(|| world.timer_thread());
+        let finished = world.progress.wait_until(&world.clock, limit, || {
+            world.arrivals_done.load(Ordering::SeqCst)
+                && world.shared.live_orders() == 0
+                && world.work.is_idle()
+        });
+        stalled = !finished;
+        world.work.close();
+        world.timers.close();
+    });
+    let wall = started.elapsed();
+    let (engine, behaviour, log) = world.shared.into_parts();
+
+    let mut stats = Stats::default();
+    stats.events_processed = log.len() as u64;
+    stats.no_shows = behaviour.no_shows;
+    stats.sim_end_ms = log.last().map_or(0, |e| e.at.as_ms());
+    let mut reports = match out {
+        Some(dir) => Some(
+            Reports::create(dir, scenario.report.events, scenario.report.notifications)
+                .map_err(ThreadedError::Report)?,
+        ),
+        None => None,
+    };
+    let mut report_error = None;
+    let verdict = check::check(&config, &log, &engine, |entry, replay, outcome| {
+        count(&mut stats, &entry.command, outcome, replay);
+        if let (Some(r), None) = (reports.as_mut(), &report_error) {
+            if let Err(e) = report_operation(r, entry, replay, outcome) {
+                report_error = Some(e);
+            }
+        }
+    });
+    if let Some(e) = report_error {
+        return Err(ThreadedError::Report(e));
+    }
+    for order in engine.orders() {
+        stats.record_finished(order);
+    }
+    let summary = crate::report::summary_rows(scenario, options.seed, &engine, &stats);
+    if let Some(mut r) = reports {
+        for order in engine.orders() {
+            r.order(&engine, order).map_err(ThreadedError::Report)?;
+        }
+        r.finish(&engine, &summary, Millis(stats.sim_end_ms))
+            .map_err(ThreadedError::Report)?;
+    }
+    Ok(Outcome {
+        verdict,
+        summary,
+        engine,
+        stalled,
+        wall,
+    })
+}
+
+impl World {
+    fn queue_next_arrival(&self) {
+        let next = self.arrivals.lock().unwrap_or_else(|p| p.into_inner()).next();
+        match next {
+            Some(a) => self.work.push(a.at, Task::Arrive(a)),
+            None => self.arrivals_done.store(true, Ordering::SeqCst),
+        }
+    }
+
+    fn worker(&self) {
+        while let Some((_, task)) = self.work.pop_due(&self.clock) {
+            match task {
+                Task::Arrive(a) => {
+                    self.queue_next_arrival();
+                    self.place(&a);
+                    if let Some(delay) = a.retry_after {
+                        let at = self.clock.now().checked_add(delay).unwrap_or(Millis(u64::MAX));
+                        self.work.push(at, Task::Retry(a));
+                    }
+                }
+                Task::Retry(a) => self.place(&a),
+                Task::Act(action) => {
+                    if let Ok(command) = self.shared.read(|engine, _| action.command(engine)) {
+                        self.apply(command, None);
+                    }
+                }
+            }
+            self.work.done();
+            self.progress.bump();
+        }
+    }
+
+    fn timer_thread(&self) {
+        while let Some((_, timer)) = self.timers.pop_due(&self.clock) {
+            self.apply(timer.command(), None);
+            self.timers.done();
+            self.progress.bump();
+        }
+    }
+
+    fn place(&self, a: &Arrival) {
+        let key = a.retry_after.map(|_| format!("tap-{}", a.index + 1));
+        let command = Command::PlaceOrder {
+            sender: CustomerId(a.sender),
+            recipient: CustomerId(a.recipient),
+            item: ItemId(a.item),
+            key,
+        };
+        self.apply(command, Some(a.index));
+    }
+
+    /// Applies a command to the shared engine and queues what follows from it.
+    fn apply(&self, command: Command, arrival: Option<u64>) {
+        let applied = self.shared.apply(
+            &self.clock,
+            command,
+            |engine, behaviour, at, _result, fx: &Effects| {
+                let mut actions = Vec::new();
+                for event in &fx.events {
+                    actions.extend(behaviour.on_event(engine, at, event));
+                    if let (Event::Placed(order), Some(index)) = (event, arrival) {
+                        actions.extend(behaviour.on_created(*order, index, at));
+                    }
+                }
+                FollowUps { actions }
+            },
+        );
+        for timer in &applied.effects.timers {
+            self.timers.push(timer.at, timer.timer);
+        }
+        for (at, action) in applied.follow_up.actions {
+            self.work.push(at, Task::Act(action));
+        }
+    }
+}
+
+/// Takes one replayed operation into the summary counters.
+fn count(
+    stats: &mut Stats,
+    command: &Command,
+    outcome: Result<&crate::engine::Outcome, Refusal>,
+    engine: &Engine,
+) {
+    let outcome = match (command, outcome) {
+        (_, Ok(outcome)) => outcome,
+        (Command::Pickup { .. }, Err(Refusal::OrderCancelled)) => return stats.pickup_refused_cancelled += 1,
+        (Command::CancelOrder { .. }, Err(Refusal::AlreadyPickedUp)) => {
+            return stats.cancel_refused_picked_up += 1
+        }
+        (Command::CancelOrder { .. }, Err(Refusal::AlreadyDelivered)) => {
+            return stats.cancel_refused_delivered += 1
+        }
+        (_, Err(_)) => return,
+    };
+    for event in &outcome.events {
+        match event {
+            Event::Placed(_) => stats.orders_placed += 1,
+            Event::DuplicatePrevented(_) => stats.duplicates_prevented += 1,
+            Event::Rated(..) => stats.ratings += 1,
+            _ => {}
+        }
+    }
+    for notice in &outcome.notices {
+        stats.notifications_sent += notify::channel_count(engine, notice.to) as u64;
+    }
+}
+
+fn report_operation(
+    reports: &mut Reports,
+    entry: &super::log::LogEntry,
+    engine: &Engine,
+    outcome: Result<&crate::engine::Outcome, Refusal>,
+) -> Result<(), ReportError> {
+    let at = entry.at;
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(refusal) => {
+            let detail = format!("{}:{refusal}", entry.command.name());
+            return reports.event(at, "refused", entry.command.order(), "", &detail);
+        }
+    };
+    if reports.wants_events() {
+        for event in &outcome.events {
+            let (kind, order, driver, detail): (&str, OrderId, _, String) = match *event {
+                Event::Placed(o) => ("placed", o, None, String::new()),
+                Event::DuplicatePrevented(o) => ("duplicate", o, None, String::new()),
+                Event::Assigned(o, d) => ("assigned", o, Some(d), String::new()),
+                Event::PickedUp(o, d) => ("picked_up", o, Some(d), String::new()),
+                Event::Delivered(o, d) => ("delivered", o, Some(d), String::new()),
+                Event::Cancelled(o, d, reason) => ("cancelled", o, d, reason.as_str().to_string()),
+                Event::Rated(o, d, stars) => ("rated", o, Some(d), stars.to_string()),
+            };
+            let driver = driver.map_or("", |d| engine.drivers()[d.index()].name.as_str());
+            reports.event(at, kind, Some(order), driver, &detail)?;
+        }
+    }
+    if reports.wants_notifications() {
+        for notice in &outcome.notices {
+            for delivery in notify::deliveries(engine, at, notice) {
+                reports.notification(&delivery)?;
+            }
+        }
+    }
+    Ok(())
+}
