@@ -99,6 +99,9 @@ pub fn parse_duration(input: &str) -> Result<Millis, DurationError> {
     if input.is_empty() {
         return Err(err("it is empty"));
     }
+    if input.starts_with('-') {
+        return Err(err("durations cannot be negative"));
+    }
     let bytes = input.as_bytes();
     let mut pos = 0;
     let mut total: u64 = 0;
@@ -172,6 +175,14 @@ mod tests {
         ] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
         }
+    }
+
+    #[test]
+    fn a_negative_duration_says_so() {
+        assert_eq!(
+            parse_duration("-1s").unwrap_err().reason,
+            "durations cannot be negative"
+        );
     }
 
     #[test]

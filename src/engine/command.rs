@@ -96,6 +96,14 @@ impl Command {
         }
     }
 
+    /// The driver it names, if any.
+    pub fn driver(&self) -> Option<DriverId> {
+        match self {
+            Command::Pickup { driver, .. } | Command::Deliver { driver, .. } => Some(*driver),
+            _ => None,
+        }
+    }
+
     /// The order it names, if any.
     pub fn order(&self) -> Option<OrderId> {
         match self {

@@ -1,8 +1,11 @@
 //! The invariants of SPEC §3 as a check over the engine's state. Property tests call it
-//! after every step, and the threaded mode's checker calls it on the final state: a
-//! checker separate from the code it checks, in the manner of TigerBeetle's.
+//! after every step, and the threaded mode's checker calls it along the replayed history:
+//! a checker separate from the code it checks, in the manner of TigerBeetle's.
+//!
+//! The checks are split per order and per driver, so a long history can be checked step by
+//! step on just what each step touched, with the whole state checked now and then.
 
-use super::{Duty, Engine, OrderStatus};
+use super::{DriverId, Duty, Engine, OrderId, OrderStatus};
 use crate::time::Millis;
 
 impl Engine {
@@ -14,93 +17,20 @@ impl Engine {
     pub fn check_invariants(&self, now: Millis, deadlines_fired: bool) -> Result<(), String> {
         let mut delivered = self.retired_delivered;
         for order in self.orders.resident() {
-            let id = order.id;
-            let holder = order.driver.map(|d| &self.drivers[d.index()]);
-            match order.status {
-                OrderStatus::Created => {
-                    if order.picked_up_at.is_some() || order.assigned_at.is_some() {
-                        return Err(format!("{id} is waiting but has assignment or pickup times"));
-                    }
-                }
-                OrderStatus::Assigned => {
-                    if holder.map(|d| d.duty) != Some(Duty::Assigned(id)) {
-                        return Err(format!("{id} is assigned but its driver does not hold it"));
-                    }
-                }
-                OrderStatus::PickedUp => {
-                    if holder.map(|d| d.duty) != Some(Duty::InTransit(id)) {
-                        return Err(format!("{id} is picked up but its driver does not carry it"));
-                    }
-                }
-                OrderStatus::Delivered => {
-                    delivered += 1;
-                    if order.delivered_at.is_none() || order.picked_up_at.is_none() {
-                        return Err(format!("{id} is delivered without pickup and delivery times"));
-                    }
-                }
-                OrderStatus::Cancelled => {
-                    if order.picked_up_at.is_some() {
-                        return Err(format!("{id} was cancelled after its pickup"));
-                    }
-                    if order.cancel_reason.is_none() || order.cancelled_at.is_none() {
-                        return Err(format!("{id} is cancelled without a reason and time"));
-                    }
-                }
-            }
-            if let Some(at) = order.picked_up_at {
-                if at >= order.deadline {
-                    return Err(format!("{id} was picked up at {at:?}, at or after its deadline"));
-                }
-            }
-            if order.rating.is_some() && order.status != OrderStatus::Delivered {
-                return Err(format!("{id} is rated but not delivered"));
-            }
-            if deadlines_fired
-                && matches!(order.status, OrderStatus::Created | OrderStatus::Assigned)
-                && now >= order.deadline
-            {
-                return Err(format!("{id} is still {} past its deadline", order.status));
-            }
+            self.check_order(order.id, now, deadlines_fired)?;
+            delivered += u64::from(order.status == OrderStatus::Delivered);
         }
-
-        let mut idle_count = 0;
-        let (mut stars, mut ratings, mut deliveries) = (0u64, 0u64, 0u64);
+        let (mut stars, mut ratings, mut deliveries, mut idle) = (0u64, 0u64, 0u64, 0usize);
         for (index, driver) in self.drivers.iter().enumerate() {
+            self.check_driver(DriverId(index as u32))?;
             stars += driver.stars;
             ratings += u64::from(driver.ratings);
             deliveries += u64::from(driver.deliveries);
-            match driver.duty {
-                Duty::Idle { since_seq } => {
-                    idle_count += 1;
-                    if !self.idle.contains(&(since_seq, super::DriverId(index as u32))) {
-                        return Err(format!(
-                            "idle driver {} is missing from the idle set",
-                            driver.name
-                        ));
-                    }
-                    if driver.busy_since.is_some() {
-                        return Err(format!("idle driver {} has a busy spell running", driver.name));
-                    }
-                }
-                Duty::Assigned(order) | Duty::InTransit(order) => {
-                    let o = &self.orders[order];
-                    let expected = if matches!(driver.duty, Duty::Assigned(_)) {
-                        OrderStatus::Assigned
-                    } else {
-                        OrderStatus::PickedUp
-                    };
-                    if o.status != expected || o.driver.map(|d| d.index()) != Some(index) {
-                        return Err(format!(
-                            "driver {} holds {order}, which is {} with another driver",
-                            driver.name, o.status
-                        ));
-                    }
-                }
-            }
+            idle += usize::from(matches!(driver.duty, Duty::Idle { .. }));
         }
-        if idle_count != self.idle.len() {
+        if idle != self.idle.len() {
             return Err(format!(
-                "idle set has {} drivers but {idle_count} are idle",
+                "idle set has {} drivers but {idle} are idle",
                 self.idle.len()
             ));
         }
@@ -112,7 +42,100 @@ impl Engine {
                 "drivers count {deliveries} deliveries but {delivered} orders are delivered"
             ));
         }
-        if idle_count > 0 {
+        self.check_no_idle_driver_beside_waiting_order(now)
+    }
+
+    /// The invariants of one order (a retired order passes).
+    pub fn check_order(&self, id: OrderId, now: Millis, deadlines_fired: bool) -> Result<(), String> {
+        let Some(order) = self.orders.get(id) else {
+            return Ok(());
+        };
+        let holder = order.driver.map(|d| &self.drivers[d.index()]);
+        match order.status {
+            OrderStatus::Created => {
+                if order.picked_up_at.is_some() || order.assigned_at.is_some() {
+                    return Err(format!("{id} is waiting but has assignment or pickup times"));
+                }
+            }
+            OrderStatus::Assigned => {
+                if holder.map(|d| d.duty) != Some(Duty::Assigned(id)) {
+                    return Err(format!("{id} is assigned but its driver does not hold it"));
+                }
+            }
+            OrderStatus::PickedUp => {
+                if holder.map(|d| d.duty) != Some(Duty::InTransit(id)) {
+                    return Err(format!("{id} is picked up but its driver does not carry it"));
+                }
+            }
+            OrderStatus::Delivered => {
+                if order.delivered_at.is_none() || order.picked_up_at.is_none() {
+                    return Err(format!("{id} is delivered without pickup and delivery times"));
+                }
+            }
+            OrderStatus::Cancelled => {
+                if order.picked_up_at.is_some() {
+                    return Err(format!("{id} was cancelled after its pickup"));
+                }
+                if order.cancel_reason.is_none() || order.cancelled_at.is_none() {
+                    return Err(format!("{id} is cancelled without a reason and time"));
+                }
+            }
+        }
+        if let Some(at) = order.picked_up_at {
+            if at >= order.deadline {
+                return Err(format!("{id} was picked up at {at:?}, at or after its deadline"));
+            }
+        }
+        if order.rating.is_some() && order.status != OrderStatus::Delivered {
+            return Err(format!("{id} is rated but not delivered"));
+        }
+        let waiting_for_pickup = matches!(order.status, OrderStatus::Created | OrderStatus::Assigned);
+        if deadlines_fired && waiting_for_pickup && now >= order.deadline {
+            return Err(format!("{id} is still {} past its deadline", order.status));
+        }
+        Ok(())
+    }
+
+    /// The invariants of one driver: holds at most one order, and that order agrees.
+    pub fn check_driver(&self, id: DriverId) -> Result<(), String> {
+        let Some(driver) = self.drivers.get(id.index()) else {
+            return Ok(());
+        };
+        match driver.duty {
+            Duty::Idle { since_seq } => {
+                if !self.idle.contains(&(since_seq, id)) {
+                    return Err(format!(
+                        "idle driver {} is missing from the idle set",
+                        driver.name
+                    ));
+                }
+                if driver.busy_since.is_some() {
+                    return Err(format!("idle driver {} has a busy spell running", driver.name));
+                }
+            }
+            Duty::Assigned(order) | Duty::InTransit(order) => {
+                let expected = if matches!(driver.duty, Duty::Assigned(_)) {
+                    OrderStatus::Assigned
+                } else {
+                    OrderStatus::PickedUp
+                };
+                let Some(o) = self.orders.get(order) else {
+                    return Err(format!("driver {} holds {order}, which was retired", driver.name));
+                };
+                if o.status != expected || o.driver != Some(id) {
+                    return Err(format!(
+                        "driver {} holds {order}, which is {} with another driver",
+                        driver.name, o.status
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// No driver is idle while an order that could still be assigned waits.
+    pub fn check_no_idle_driver_beside_waiting_order(&self, now: Millis) -> Result<(), String> {
+        if !self.idle.is_empty() {
             if let Some(waiting) = self.waiting_at(now).next() {
                 return Err(format!("{waiting} waits while a driver is idle"));
             }

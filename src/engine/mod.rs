@@ -334,7 +334,7 @@ impl Engine {
         if self.names.contains_key(name) {
             return Err(Refusal::DuplicateName);
         }
-        if name.is_empty() || name.chars().any(char::is_whitespace) || !contact.is_valid() {
+        if name.trim().is_empty() || name.chars().any(char::is_control) || !contact.is_valid() {
             return Err(Refusal::InvalidArgument);
         }
         Ok(())

@@ -216,6 +216,15 @@ impl Reports {
             summary_csv.text(metric).text(value);
             summary_csv.end().map_err(fail)?;
         }
+        // Optional reports this run did not write must not survive from an earlier run: the
+        // folder describes one run.
+        let stale: Vec<&str> = [
+            ("events.csv", self.events.is_none()),
+            ("notifications.csv", self.notifications.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(name, absent)| absent.then_some(name))
+        .collect();
         let mut all = vec![self.orders, rankings, summary_csv];
         all.extend(self.events);
         all.extend(self.notifications);
@@ -226,6 +235,12 @@ impl Reports {
         }
         for file in files {
             file.commit().map_err(fail)?;
+        }
+        for name in stale {
+            match std::fs::remove_file(dir.join(name)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(fail(e)),
+                _ => {}
+            }
         }
         Ok(())
     }

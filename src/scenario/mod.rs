@@ -197,8 +197,9 @@ mod defaults {
     pub fn customers() -> u32 {
         200
     }
+    /// About half the default fleet's capacity (10 drivers, ~5.3 minutes an order).
     pub fn rate() -> Rate {
-        Rate::per_minute(10.0)
+        Rate::per_minute(1.0)
     }
     fn dist(text: &str) -> DurationDist {
         DurationDist::parse(text).unwrap_or_else(|e| unreachable!("default {text}: {e}"))
@@ -353,6 +354,19 @@ type Invalid = (Option<std::ops::Range<usize>>, &'static str, String);
 
 fn validate(s: &Scenario) -> Result<(), Invalid> {
     let fail = |field: &'static str, message: String| Err((None, field, message));
+    let bad_name = s.name == "."
+        || s.name == ".."
+        || s.name.contains(['/', '\\'])
+        || s.name.chars().any(char::is_control);
+    if bad_name {
+        return fail(
+            "name",
+            format!(
+                "`{}` cannot be a report folder name: no slashes, `.` or `..`",
+                s.name
+            ),
+        );
+    }
     if s.items.is_empty() {
         return fail("items", "the catalog needs at least one item".into());
     }

@@ -164,3 +164,22 @@ fn a_missing_file_is_a_clear_error() {
         "{e}"
     );
 }
+
+#[test]
+fn a_name_that_would_escape_the_reports_folder_is_refused() {
+    for name in ["../x", "a/b", "/tmp/abs", ".", ".."] {
+        let e = err(&format!("name = {name:?}\n"));
+        assert_eq!(e.field.as_deref(), Some("name"), "{name}: {e}");
+    }
+    assert_eq!(
+        parse("s.toml", "name = \"evening 2\"\n").unwrap().name,
+        "evening 2"
+    );
+}
+
+#[test]
+fn an_absurd_rate_is_refused_instead_of_running_forever() {
+    let e = err("[demand]\nrate = \"1e12/s\"\n");
+    assert_eq!(e.field.as_deref(), Some("demand.rate"));
+    assert!(e.message.contains("limit"), "{e}");
+}

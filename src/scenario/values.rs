@@ -48,7 +48,12 @@ impl Rate {
             "h" => 3_600_000.0,
             _ => return Err(bad()),
         };
-        Ok(Rate { per_ms: n / ms })
+        let per_ms = n / ms;
+        // A limit, so that a typo cannot start a run that never ends: 1,000 orders a second.
+        if per_ms > 1.0 {
+            return Err(format!("rate `{text}` is above the limit of 1000/s"));
+        }
+        Ok(Rate { per_ms })
     }
 }
 

@@ -285,9 +285,8 @@ fn parse_words(words: &[String]) -> Result<Stmt, String> {
         ["rate", ..] => {
             let a = Args::new(&words[1..], &["by"])?;
             a.exactly(2, "an order and a number of stars")?;
-            let stars = a.positional[1]
-                .parse()
-                .map_err(|_| format!("invalid stars `{}`: expected a whole number", a.positional[1]))?;
+            let stars = whole_number(a.positional[1])
+                .ok_or_else(|| format!("invalid stars `{}`: expected a whole number", a.positional[1]))?;
             Ok(Stmt::Rate {
                 order: a.positional[0].to_string(),
                 stars,
@@ -364,6 +363,19 @@ fn parse_words(words: &[String]) -> Result<Stmt, String> {
         [other, ..] => Err(format!("unknown command `{other}`")),
         [] => Err("empty line".into()),
     }
+}
+
+/// A whole number; one too large for i64 saturates, since any out-of-range star count is
+/// refused by the engine as `invalid_argument` rather than being a malformed line.
+fn whole_number(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        text.parse()
+            .unwrap_or(if text.starts_with('-') { i64::MIN } else { i64::MAX }),
+    )
 }
 
 fn parse_expect(words: &[String]) -> Result<Expectation, String> {

@@ -22,7 +22,7 @@ use super::queue::EventQueue;
 use super::streams::{self, Purpose};
 use crate::engine::{
     Command, Contact, CustomerId, DriverId, Effects, Engine, EngineConfig, Event, ItemId, LatLon, OrderId,
-    Party, Refusal, Timer,
+    OrderStatus, Party, Refusal, Timer,
 };
 use crate::notify;
 use crate::report::{ReportError, Reports, Stats};
@@ -43,11 +43,13 @@ enum SimEvent {
 }
 
 impl SimEvent {
-    fn order(&self) -> Option<OrderId> {
+    /// The order this event keeps resident until it fires. Deadline timers keep none: a
+    /// timer that finds its order ended (or retired) does nothing, so it must not hold a
+    /// finished order in memory until the deadline.
+    fn holds(&self) -> Option<OrderId> {
         match self {
-            SimEvent::Timer(Timer::PickupDeadline(o)) => Some(*o),
             SimEvent::Act(action) => Some(action.order()),
-            SimEvent::Arrival(_) | SimEvent::Retry(_) => None,
+            SimEvent::Timer(_) | SimEvent::Arrival(_) | SimEvent::Retry(_) => None,
         }
     }
 }
@@ -240,13 +242,16 @@ impl<'a> LoadRun<'a> {
         while let Some((at, _, event)) = self.queue.pop() {
             self.now = at;
             self.stats.events_processed += 1;
-            self.stats.sim_end_ms = at.as_ms();
-            if let Some(order) = event.order() {
+            if let Some(order) = event.holds() {
                 if let Some(count) = self.refs_mut(order) {
                     *count -= 1;
                 }
             }
-            self.handle(event)?;
+            // The run lasts until the last event that did something: a deadline timer of an
+            // order long delivered does not stretch it (nor shrink utilization).
+            if self.handle(event)? {
+                self.stats.sim_end_ms = at.as_ms();
+            }
             self.retire_finished()?;
             if self.stats.events_processed.is_multiple_of(65_536) {
                 progress.tick(self.now);
@@ -268,7 +273,7 @@ impl<'a> LoadRun<'a> {
     }
 
     fn schedule(&mut self, at: Millis, event: SimEvent) -> Result<(), RunError> {
-        if let Some(order) = event.order() {
+        if let Some(order) = event.holds() {
             if let Some(count) = self.refs_mut(order) {
                 *count += 1;
             }
@@ -283,7 +288,8 @@ impl<'a> LoadRun<'a> {
         }
     }
 
-    fn handle(&mut self, event: SimEvent) -> Result<(), RunError> {
+    /// Handles one event; false for a deadline timer that had nothing left to do.
+    fn handle(&mut self, event: SimEvent) -> Result<bool, RunError> {
         match event {
             SimEvent::Arrival(a) => {
                 self.schedule_next_arrival()?;
@@ -294,10 +300,20 @@ impl<'a> LoadRun<'a> {
                         SimEvent::Retry(a),
                     )?;
                 }
-                Ok(())
+                Ok(true)
             }
-            SimEvent::Retry(a) => self.place(&a),
-            SimEvent::Timer(timer) => self.apply("timer", timer.command()).map(|_| ()),
+            SimEvent::Retry(a) => self.place(&a).map(|()| true),
+            SimEvent::Timer(Timer::PickupDeadline(order)) => {
+                let waiting_for_pickup = self
+                    .engine
+                    .order(order)
+                    .is_ok_and(|o| matches!(o.status, OrderStatus::Created | OrderStatus::Assigned));
+                if waiting_for_pickup {
+                    self.apply("timer", Command::ExpireDeadline { order })?
+                        .map_err(internal)?;
+                }
+                Ok(waiting_for_pickup)
+            }
             SimEvent::Act(action) => {
                 let command = action.command(&self.engine).map_err(internal)?;
                 match (action, self.apply(action.name(), command)?) {
@@ -312,7 +328,7 @@ impl<'a> LoadRun<'a> {
                     }
                     _ => {}
                 }
-                Ok(())
+                Ok(true)
             }
         }
     }
@@ -347,9 +363,12 @@ impl<'a> LoadRun<'a> {
             Ok(_) => self.effects(&fx).map(|()| Ok(())),
             Err(refusal) if self.reports.wants_events() => {
                 let detail = format!("{what}:{refusal}");
+                let driver = command
+                    .driver()
+                    .map_or("", |d| self.engine.drivers()[d.index()].name.as_str());
                 let logged = self
                     .reports
-                    .event(self.now, "refused", command_order(&command), "", &detail);
+                    .event(self.now, "refused", command.order(), driver, &detail);
                 logged.map(|()| Err(refusal)).map_err(RunError::from)
             }
             Err(refusal) => Ok(Err(refusal)),
@@ -430,17 +449,6 @@ impl<'a> LoadRun<'a> {
     fn summary(&mut self) -> Vec<(String, String)> {
         self.stats.no_shows = self.behaviour.no_shows;
         crate::report::summary_rows(self.scenario, self.seed, &self.engine, &self.stats)
-    }
-}
-
-fn command_order(command: &Command) -> Option<OrderId> {
-    match command {
-        Command::CancelOrder { order, .. }
-        | Command::Pickup { order, .. }
-        | Command::Deliver { order, .. }
-        | Command::Rate { order, .. }
-        | Command::ExpireDeadline { order } => Some(*order),
-        _ => None,
     }
 }
 

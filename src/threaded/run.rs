@@ -143,7 +143,19 @@ pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<
     let mut stats = Stats::default();
     stats.events_processed = log.len() as u64;
     stats.no_shows = behaviour.no_shows;
-    stats.sim_end_ms = log.last().map_or(0, |e| e.at.as_ms());
+    // As in `run`: the run lasts until the last operation that did something, not until
+    // a deadline timer of an order long delivered.
+    let idle_timer = |e: &&super::log::LogEntry| {
+        matches!(
+            e.result,
+            Ok(crate::engine::Reply::DeadlineExpired { cancelled: false })
+        )
+    };
+    stats.sim_end_ms = log
+        .iter()
+        .rev()
+        .find(|e| !idle_timer(e))
+        .map_or(0, |e| e.at.as_ms());
     let mut reports = match out {
         Some(dir) => Some(
             Reports::create(dir, scenario.report.events, scenario.report.notifications)
@@ -301,7 +313,11 @@ fn report_operation(
         Ok(outcome) => outcome,
         Err(refusal) => {
             let detail = format!("{}:{refusal}", entry.command.name());
-            return reports.event(at, "refused", entry.command.order(), "", &detail);
+            let driver = entry
+                .command
+                .driver()
+                .map_or("", |d| engine.drivers()[d.index()].name.as_str());
+            return reports.event(at, "refused", entry.command.order(), driver, &detail);
         }
     };
     if reports.wants_events() {

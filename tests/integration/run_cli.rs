@@ -196,11 +196,18 @@ pickup_deadline = "1000h"
         let measured: f64 = summary_value(&out, "wait_pickup_mean_ms").parse().unwrap();
         let error = (measured - expected_ms).abs() / expected_ms;
         assert!(
-            error < 0.15,
+            error < 0.20,
             "seed {seed}: mean wait {measured:.0} ms vs Erlang C {expected_ms:.0} ms ({:.1}% off)",
             error * 100.0
         );
         assert_eq!(summary_value(&out, "cancelled_no_pickup"), "0");
+        // Utilization is ρ = 0.8: the pending (never needed) deadline timers must not
+        // stretch the run length. Over 600 h its standard error is well under 0.01.
+        let utilization: f64 = summary_value(&out, "driver_utilization").parse().unwrap();
+        assert!(
+            (utilization - 0.8).abs() < 0.03,
+            "seed {seed}: utilization {utilization}"
+        );
     }
 }
 
@@ -399,4 +406,23 @@ fn the_run_prints_a_summary_with_both_boards() {
         "--quiet",
     ]);
     assert_eq!((quiet.code, quiet.stdout.as_str()), (0, ""));
+}
+
+/// Review finding: events.csv of an earlier run stayed beside the reports of a later run
+/// that did not ask for it, so the folder no longer described one run.
+#[test]
+fn optional_reports_of_an_earlier_run_do_not_survive_a_rerun() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let with = write_scenario(dir.path(), "with.toml", &BUSY.replace("POLICY", "longest_idle"));
+    run(&with, &out, &[]);
+    assert!(out.join("events.csv").exists() && out.join("notifications.csv").exists());
+    let without_text = BUSY
+        .replace("POLICY", "longest_idle")
+        .replace("events = true", "events = false")
+        .replace("notifications = true", "notifications = false");
+    let without = write_scenario(dir.path(), "without.toml", &without_text);
+    run(&without, &out, &[]);
+    assert!(!out.join("events.csv").exists() && !out.join("notifications.csv").exists());
+    assert!(out.join("orders.csv").exists());
 }

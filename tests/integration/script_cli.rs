@@ -129,7 +129,10 @@ fn a_parse_error_stops_the_script_before_anything_runs() {
 fn a_refusal_is_a_result_not_a_script_error() {
     let (_dir, path) = temp_script(
         "onboard customer tom email=no-at-sign phone=1\nexpect error invalid_argument\n\
-         status order order-7\nexpect error unknown_order\n",
+         status order order-7\nexpect error unknown_order\n\
+         onboard customer ann email=a@b phone=1\nonboard customer bob email=b@b phone=2\nonboard driver d\n\
+         place order from=ann to=bob item=item1\npickup d order-1\ndeliver d order-1\n\
+         rate order-1 99999999999999999999\nexpect error invalid_argument\nrate order-1 5\nexpect ok\n",
     );
     let run = courier_sim(&["script", path.to_str().unwrap(), "--check"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
