@@ -98,7 +98,7 @@ fn threaded(
     threads: usize,
     out: Option<PathBuf>,
 ) -> ExitCode {
-    use courier_sim::threaded::{kernel::Locking, run};
+    use courier_sim::threaded::run;
     if !(time_scale.is_finite() && time_scale > 0.0) {
         eprintln!("courier-sim: --time-scale must be a positive number, found {time_scale}");
         return ExitCode::from(2);
@@ -122,12 +122,7 @@ fn threaded(
         "threaded run of {} (seed {seed}) on {threads} worker threads, time scale {time_scale}: arrivals last about {:.1?} of wall time",
         scenario.name, expected_wall
     );
-    let options = run::Options {
-        seed,
-        time_scale,
-        threads,
-        locking: Locking::Correct,
-    };
+    let options = run::Options::new(seed, time_scale, threads);
     match run::run(&scenario, options, Some(&dir)) {
         Ok(outcome) => {
             let ops = outcome.verdict.operations as f64 / outcome.wall.as_secs_f64().max(1e-9);

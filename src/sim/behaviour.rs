@@ -149,8 +149,11 @@ impl Behaviour {
     pub fn on_event(&mut self, engine: &Engine, now: Millis, event: &Event) -> Option<(Millis, Action)> {
         match *event {
             Event::Placed(order) => {
-                debug_assert_eq!(order.0, self.first_plan + self.plans.len() as u32);
-                self.plans.push_back(OrderPlan::default());
+                // Ids come in order from a sound engine; a broken one (the threaded mode's
+                // mutation tests) may repeat or skip them, and must not crash the model.
+                while self.first_plan + (self.plans.len() as u32) <= order.0 {
+                    self.plans.push_back(OrderPlan::default());
+                }
                 None
             }
             Event::Assigned(order, driver) => self.on_assigned(engine, now, order, driver),

@@ -108,6 +108,8 @@ impl<S> SharedEngine<S> {
             Locking::CheckThenAct => {
                 let mut snapshot = state.engine.clone();
                 drop(state);
+                // Another thread may run here: that is the bug this variant plants.
+                super::sync::thread::yield_now();
                 let result = snapshot.apply_into(at, &command, &mut fx);
                 state = lock(&self.state);
                 state.engine = snapshot;

@@ -16,4 +16,5 @@ pub mod run;
 /// test, which compiles `kernel.rs` against its own `sync` module.
 pub(crate) mod sync {
     pub use std::sync::{atomic, Condvar, Mutex, MutexGuard};
+    pub use std::thread;
 }

@@ -32,6 +32,22 @@ pub struct Options {
     pub threads: usize,
     /// The locking of the shared engine (broken only in mutation tests).
     pub locking: Locking,
+    /// Virtual time after the horizon at which a run with orders still live is declared
+    /// stalled and stopped (a sound run ends within minutes of the horizon).
+    pub stall_after: Millis,
+}
+
+impl Options {
+    /// Correct locking and a six-hour stall limit.
+    pub fn new(seed: u64, time_scale: f64, threads: usize) -> Options {
+        Options {
+            seed,
+            time_scale,
+            threads,
+            locking: Locking::Correct,
+            stall_after: Millis::from_secs(6 * 3600),
+        }
+    }
 }
 
 /// What a threaded run produced.
@@ -120,7 +136,7 @@ pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<
     let limit = scenario
         .horizon
         .0
-        .checked_add(Millis::from_secs(48 * 3600))
+        .checked_add(options.stall_after)
         .unwrap_or(Millis(u64::MAX));
     let mut stalled = false;
     std::thread::scope(|scope| {

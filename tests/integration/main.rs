@@ -7,3 +7,4 @@
 mod run_cli;
 mod script_cli;
 mod support;
+mod threaded;
