@@ -5,6 +5,9 @@
 //!
 //! Not a test: it asserts nothing about speed; its figures go in the issue notes.
 
+// Fixed, known-good inputs: a failure here is a bug to see at once.
+#![allow(clippy::expect_used)]
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -25,16 +28,35 @@ fn main() {
 }
 
 fn run(threads: usize) -> f64 {
-    let config = EngineConfig { pickup_deadline: courier_sim::time::Millis::from_secs(3600), ..EngineConfig::default() };
-    let shared = Arc::new(SharedEngine::new(Engine::new(config).expect("valid config"), (), Locking::Correct));
+    let config = EngineConfig {
+        pickup_deadline: courier_sim::time::Millis::from_secs(3600),
+        ..EngineConfig::default()
+    };
+    let shared = Arc::new(SharedEngine::new(
+        Engine::new(config).expect("valid config"),
+        (),
+        Locking::Correct,
+    ));
     let clock = Arc::new(ManualClock::default());
     for i in 0..16 {
-        let contact = Contact { email: Some(format!("c{i}@x")), phone: Some("1".into()) };
-        let command = Command::OnboardCustomer { name: format!("c{i}"), contact, address: None, location: None };
+        let contact = Contact {
+            email: Some(format!("c{i}@x")),
+            phone: Some("1".into()),
+        };
+        let command = Command::OnboardCustomer {
+            name: format!("c{i}"),
+            contact,
+            address: None,
+            location: None,
+        };
         shared.apply(&*clock, command, |_, _, _, _, _| ());
     }
     for i in 0..DRIVERS {
-        let command = Command::OnboardDriver { name: format!("d{i}"), contact: Contact::default(), location: None };
+        let command = Command::OnboardDriver {
+            name: format!("d{i}"),
+            contact: Contact::default(),
+            location: None,
+        };
         shared.apply(&*clock, command, |_, _, _, _, _| ());
     }
     let per_thread = OPERATIONS / threads as u64 / 3;
@@ -46,7 +68,12 @@ fn run(threads: usize) -> f64 {
                 for i in 0..per_thread {
                     let sender = CustomerId((t * 2) as u32 % 16);
                     let recipient = CustomerId(((t * 2) as u32 + 1 + (i % 3) as u32 * 2) % 16);
-                    let place = Command::PlaceOrder { sender, recipient, item: ItemId(0), key: None };
+                    let place = Command::PlaceOrder {
+                        sender,
+                        recipient,
+                        item: ItemId(0),
+                        key: None,
+                    };
                     let applied = shared.apply(&*clock, place, |_, _, _, _, _| ());
                     let assigned = applied.effects.events.iter().find_map(|e| match e {
                         Event::Assigned(o, d) => Some((*o, *d)),
