@@ -2,6 +2,7 @@
 //! virtual clock as readable, reproducible regression tests of the dispatch rules.
 
 pub mod expect;
+pub mod host;
 pub mod lexer;
 pub mod parse;
 pub mod run;

@@ -9,12 +9,12 @@ use std::collections::BTreeSet;
 use std::io::Write;
 
 use super::expect::{self, Observed};
+use super::host::{Host, VirtualHost};
 use super::parse::{Expectation, Line, Stmt};
 use super::view;
 use super::ScriptError;
 use crate::engine::{Command, Contact, Engine, NoticeKind, OrderId, Outcome, Refusal, Reply, Timer};
 use crate::notify::Notifier;
-use crate::sim::EventQueue;
 use crate::time::Millis;
 
 /// An `expect` line that did not hold.
@@ -35,12 +35,10 @@ pub struct RunSummary {
     pub failures: Vec<Failure>,
 }
 
-/// The script shell's state: the engine, its timers, the clock and what was seen.
-pub struct Interpreter<'w> {
+/// The script shell's state: where it runs (engine and clock) and what was seen.
+pub struct Interpreter<'w, H: Host = VirtualHost> {
     file: String,
-    engine: Engine,
-    timers: EventQueue<Timer>,
-    now: Millis,
+    host: H,
     notifier: Notifier,
     notified: BTreeSet<(String, NoticeKind, OrderId)>,
     last_result: Option<Result<(), Refusal>>,
@@ -49,16 +47,21 @@ pub struct Interpreter<'w> {
     summary: RunSummary,
 }
 
-impl<'w> Interpreter<'w> {
+impl<'w> Interpreter<'w, VirtualHost> {
     /// A fresh platform (no one onboarded, default catalog, `longest_idle`, 60 s deadline)
-    /// whose transcript goes to `out`. With `enforce`, failed expectations are collected
-    /// as failures; without, they are only shown.
+    /// on the virtual clock, whose transcript goes to `out`. With `enforce`, failed
+    /// expectations are collected as failures; without, they are only shown.
     pub fn new(file: &str, enforce: bool, out: &'w mut dyn Write) -> Self {
+        Interpreter::with_host(file, enforce, out, VirtualHost::default())
+    }
+}
+
+impl<'w, H: Host> Interpreter<'w, H> {
+    /// A script run on `host`.
+    pub fn with_host(file: &str, enforce: bool, out: &'w mut dyn Write, host: H) -> Self {
         Interpreter {
             file: file.to_string(),
-            engine: Engine::default(),
-            timers: EventQueue::new(),
-            now: Millis::ZERO,
+            host,
             notifier: Notifier::default(),
             notified: BTreeSet::new(),
             last_result: None,
@@ -70,24 +73,29 @@ impl<'w> Interpreter<'w> {
 
     /// The engine, as the script has left it.
     pub fn engine(&self) -> &Engine {
-        &self.engine
+        self.host.engine()
     }
 
     /// Runs every line, then the timers due at the final instant.
-    pub fn run(mut self, lines: &[Line]) -> Result<RunSummary, ScriptError> {
+    pub fn run(self, lines: &[Line]) -> Result<RunSummary, ScriptError> {
+        self.run_keeping_host(lines).map(|(summary, _)| summary)
+    }
+
+    /// Runs every line and hands back the host with the summary.
+    pub fn run_keeping_host(mut self, lines: &[Line]) -> Result<(RunSummary, H), ScriptError> {
         for line in lines {
-            self.fire_timers_until(self.now)?;
+            self.fire_timers_until(self.host.now())?;
             match &line.stmt {
                 Stmt::Expect(expectation) => self.expect(line, expectation)?,
                 stmt => {
-                    self.say(&format!("[{}] {}", self.now.clock(), line.text))?;
+                    self.say(&format!("[{}] {}", self.host.now().clock(), line.text))?;
                     let result = self.execute(line, stmt)?;
                     self.last_result = Some(result);
                 }
             }
         }
-        self.fire_timers_until(self.now)?;
-        Ok(self.summary)
+        self.fire_timers_until(self.host.now())?;
+        Ok((self.summary, self.host))
     }
 
     fn say(&mut self, text: &str) -> Result<(), ScriptError> {
@@ -109,11 +117,11 @@ impl<'w> Interpreter<'w> {
         command: Command,
         describe: impl FnOnce(&Engine, &Outcome) -> String,
     ) -> Result<Result<(), Refusal>, ScriptError> {
-        match self.engine.apply(self.now, &command) {
+        match self.host.apply(&command) {
             Ok(outcome) => {
-                let text = describe(&self.engine, &outcome);
+                let text = describe(self.host.engine(), &outcome);
                 self.say(&format!("  ok: {text}"))?;
-                self.effects(&outcome)?;
+                self.effects(self.host.now(), &outcome)?;
                 Ok(Ok(()))
             }
             Err(refusal) => {
@@ -123,40 +131,30 @@ impl<'w> Interpreter<'w> {
         }
     }
 
-    /// Sends the outcome's notifications and sets its timers.
-    fn effects(&mut self, outcome: &Outcome) -> Result<(), ScriptError> {
+    /// Sends the outcome's notifications (the host has set its timers), at instant `at`.
+    fn effects(&mut self, at: Millis, outcome: &Outcome) -> Result<(), ScriptError> {
         for notice in &outcome.notices {
-            let name = self.engine.name_of(notice.to).to_string();
+            let name = self.host.engine().name_of(notice.to).to_string();
             self.notified.insert((name, notice.kind, notice.order));
-            for (_, log) in self.notifier.send(&self.engine, self.now, notice) {
-                self.say(&format!("  [{}] {log}", self.now.clock()))?;
+            for (_, log) in self.notifier.send(self.host.engine(), at, notice) {
+                self.say(&format!("  [{}] {log}", at.clock()))?;
             }
-        }
-        for request in &outcome.timers {
-            self.timers
-                .push(request.at, request.timer)
-                .map_err(|e| ScriptError::Internal(e.to_string()))?;
         }
         Ok(())
     }
 
     /// Fires every timer due at or before `until`, each at its own instant.
     fn fire_timers_until(&mut self, until: Millis) -> Result<(), ScriptError> {
-        while let Some((at, _, timer)) = self.timers.pop_due(until) {
-            self.now = self.now.max(at);
-            let outcome = self
-                .engine
-                .apply(self.now, &timer.command())
-                .map_err(|refusal| ScriptError::Internal(format!("a timer was refused: {refusal}")))?;
+        while let Some(fired) = self.host.fire_next(until)? {
             if let (Timer::PickupDeadline(order), Reply::DeadlineExpired { cancelled: true }) =
-                (timer, &outcome.reply)
+                (fired.timer, &fired.outcome.reply)
             {
                 self.say(&format!(
                     "[{}] timer: pickup deadline of {order}",
-                    self.now.clock()
+                    fired.at.clock()
                 ))?;
                 self.say(&format!("  {order} cancelled: not picked up in time (no_pickup)"))?;
-                self.effects(&outcome)?;
+                self.effects(fired.at, &fired.outcome)?;
             }
         }
         Ok(())
@@ -165,17 +163,17 @@ impl<'w> Interpreter<'w> {
     fn expect(&mut self, line: &Line, expectation: &Expectation) -> Result<(), ScriptError> {
         self.summary.expectations += 1;
         let seen = Observed {
-            engine: &self.engine,
+            engine: self.host.engine(),
             last_result: self.last_result,
             notified: &self.notified,
         };
         match expect::check(expectation, &seen) {
-            Ok(()) => self.say(&format!("[{}] {}\n  pass", self.now.clock(), line.text)),
+            Ok(()) => self.say(&format!("[{}] {}\n  pass", self.host.now().clock(), line.text)),
             Err(message) => {
                 let note = if self.enforce { "" } else { " (not enforced)" };
                 self.say(&format!(
                     "[{}] {}\n  FAIL{note}: {message}",
-                    self.now.clock(),
+                    self.host.now().clock(),
                     line.text
                 ))?;
                 if self.enforce {
@@ -230,23 +228,23 @@ impl<'w> Interpreter<'w> {
                 self.apply(command, |_, _| format!("welcome {name}!"))
             }
             Stmt::Items => {
-                let items = self.engine.catalog().join(", ");
+                let items = self.host.engine().catalog().join(", ");
                 self.say(&format!("  ok: items: {items}"))?;
                 Ok(Ok(()))
             }
             Stmt::Catalog(items) => {
                 let items = items.clone();
-                self.engine
-                    .reconfigure(|c| c.catalog = items)
+                self.host
+                    .reconfigure(&mut |c| c.catalog = items.clone())
                     .map_err(|e| self.script_error(line, format!("`catalog`: {e}")))?;
-                let text = self.engine.catalog().join(", ");
+                let text = self.host.engine().catalog().join(", ");
                 self.say(&format!("  ok: catalog is now: {text}"))?;
                 Ok(Ok(()))
             }
             Stmt::Set { deadline, policy } => {
                 let (deadline, policy) = (*deadline, *policy);
-                self.engine
-                    .reconfigure(|c| {
+                self.host
+                    .reconfigure(&mut |c| {
                         if let Some(d) = deadline {
                             c.pickup_deadline = d;
                         }
@@ -255,7 +253,7 @@ impl<'w> Interpreter<'w> {
                         }
                     })
                     .map_err(|e| self.script_error(line, format!("`set`: {e}")))?;
-                let c = self.engine.config();
+                let c = self.host.engine().config();
                 let text = format!(
                     "  ok: deadline {}, policy {}",
                     c.pickup_deadline,
@@ -289,10 +287,10 @@ impl<'w> Interpreter<'w> {
                 })
             }
             Stmt::Cancel { order, by } => {
-                let resolved = self.engine.order_by_name(order).and_then(|id| {
+                let resolved = self.host.engine().order_by_name(order).and_then(|id| {
                     let by = match by {
-                        Some(name) => self.engine.customer_by_name(name)?,
-                        None => self.engine.orders()[id.index()].sender,
+                        Some(name) => self.host.engine().customer_by_name(name)?,
+                        None => self.host.engine().orders()[id.index()].sender,
                     };
                     Ok(Command::CancelOrder { order: id, by })
                 });
@@ -303,8 +301,8 @@ impl<'w> Interpreter<'w> {
             }
             Stmt::Pickup { driver, order } | Stmt::Deliver { driver, order } => {
                 let pickup = matches!(stmt, Stmt::Pickup { .. });
-                let resolved = self.engine.driver_by_name(driver).and_then(|d| {
-                    let o = self.engine.order_by_name(order)?;
+                let resolved = self.host.engine().driver_by_name(driver).and_then(|d| {
+                    let o = self.host.engine().order_by_name(order)?;
                     Ok(if pickup {
                         Command::Pickup { driver: d, order: o }
                     } else {
@@ -318,10 +316,10 @@ impl<'w> Interpreter<'w> {
                 }
             }
             Stmt::Rate { order, stars, by } => {
-                let resolved = self.engine.order_by_name(order).and_then(|id| {
+                let resolved = self.host.engine().order_by_name(order).and_then(|id| {
                     let by = match by {
-                        Some(name) => self.engine.customer_by_name(name)?,
-                        None => self.engine.orders()[id.index()].sender,
+                        Some(name) => self.host.engine().customer_by_name(name)?,
+                        None => self.host.engine().orders()[id.index()].sender,
                     };
                     Ok(Command::Rate {
                         order: id,
@@ -343,17 +341,17 @@ impl<'w> Interpreter<'w> {
                     Err(refusal) => self.refuse(refusal),
                 }
             }
-            Stmt::StatusOrder(order) => match self.engine.order_by_name(order) {
+            Stmt::StatusOrder(order) => match self.host.engine().order_by_name(order) {
                 Ok(id) => {
-                    let text = view::order_line(&self.engine, &self.engine.orders()[id.index()]);
+                    let text = view::order_line(self.host.engine(), &self.host.engine().orders()[id.index()]);
                     self.say(&format!("  ok: {text}"))?;
                     Ok(Ok(()))
                 }
                 Err(refusal) => self.refuse(refusal),
             },
-            Stmt::StatusDriver(name) => match self.engine.driver_by_name(name) {
+            Stmt::StatusDriver(name) => match self.host.engine().driver_by_name(name) {
                 Ok(id) => {
-                    let text = view::driver_line(&self.engine, id);
+                    let text = view::driver_line(self.host.engine(), id);
                     self.say(&format!("  ok: {text}"))?;
                     Ok(Ok(()))
                 }
@@ -361,35 +359,38 @@ impl<'w> Interpreter<'w> {
             },
             Stmt::StatusOrders => {
                 let lines: Vec<String> = self
-                    .engine
+                    .host
+                    .engine()
                     .orders()
                     .iter()
-                    .map(|o| view::order_line(&self.engine, o))
+                    .map(|o| view::order_line(self.host.engine(), o))
                     .collect();
                 self.list("orders", lines)
             }
             Stmt::StatusDrivers => {
-                let lines: Vec<String> = (0..self.engine.drivers().len() as u32)
-                    .map(|d| view::driver_line(&self.engine, crate::engine::DriverId(d)))
+                let lines: Vec<String> = (0..self.host.engine().drivers().len() as u32)
+                    .map(|d| view::driver_line(self.host.engine(), crate::engine::DriverId(d)))
                     .collect();
                 self.list("drivers", lines)
             }
             Stmt::Top { by, limit } => {
-                let lines = view::board_lines(&self.engine, *by, *limit);
+                let lines = view::board_lines(self.host.engine(), *by, *limit);
                 self.list(&format!("top drivers by {by}"), lines)
             }
             Stmt::Wait(span) => {
                 let target = self
-                    .now
+                    .host
+                    .now()
                     .checked_add(*span)
                     .ok_or_else(|| self.script_error(line, "`wait` goes past the end of time".into()))?;
                 self.advance_to(target)
             }
             Stmt::At(target) => {
-                if *target < self.now {
-                    return Err(
-                        self.script_error(line, format!("`at {target}` is earlier than now ({})", self.now))
-                    );
+                if *target < self.host.now() {
+                    return Err(self.script_error(
+                        line,
+                        format!("`at {target}` is earlier than now ({})", self.host.now()),
+                    ));
                 }
                 self.advance_to(*target)
             }
@@ -398,9 +399,9 @@ impl<'w> Interpreter<'w> {
     }
 
     fn advance_to(&mut self, target: Millis) -> Result<Result<(), Refusal>, ScriptError> {
+        // The host's clock is at `target` once nothing due by then is left.
         self.fire_timers_until(target)?;
-        self.now = target;
-        self.say(&format!("  ok: the clock is at {}", self.now.clock()))?;
+        self.say(&format!("  ok: the clock is at {}", self.host.now().clock()))?;
         Ok(Ok(()))
     }
 
@@ -431,9 +432,9 @@ impl<'w> Interpreter<'w> {
         Refusal,
     > {
         Ok((
-            self.engine.customer_by_name(from)?,
-            self.engine.customer_by_name(to)?,
-            self.engine.item_by_name(item)?,
+            self.host.engine().customer_by_name(from)?,
+            self.host.engine().customer_by_name(to)?,
+            self.host.engine().item_by_name(item)?,
         ))
     }
 }
