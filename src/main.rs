@@ -91,6 +91,66 @@ fn main() -> ExitCode {
     }
 }
 
+/// A script on real threads, in real time at `--time-scale 1`: its expectations are
+/// enforced and its log is checked by replay.
+fn threaded_script(path: &std::path::Path, time_scale: f64) -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = courier_sim::threaded::script_host::run_script(path, time_scale, &mut LineFlush(&mut out));
+    let _ = out.flush();
+    drop(out);
+    match result {
+        Ok((summary, verdict)) => {
+            for failure in &summary.failures {
+                eprintln!(
+                    "{}:{}: expectation failed: {}",
+                    path.display(),
+                    failure.line,
+                    failure.message
+                );
+            }
+            let failed = summary.failures.len();
+            let text = format!(
+                "{} passed, {failed} failed\n{verdict}\n",
+                summary.expectations - failed
+            );
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            for violation in &verdict.violations {
+                eprintln!("violation: {violation}");
+            }
+            if failed == 0 && verdict.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e @ courier_sim::script::ScriptError::Line { .. }) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("courier-sim: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Flushes after every line, so a real-time transcript shows each line as it happens.
+struct LineFlush<'a, W: Write>(&'a mut W);
+
+impl<W: Write> Write for LineFlush<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.0.write(buf)?;
+        if buf.contains(&b'\n') {
+            self.0.flush()?;
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 fn threaded(
     path: &std::path::Path,
     seed: Option<u64>,
@@ -106,6 +166,9 @@ fn threaded(
     if threads == 0 || threads > 1024 {
         eprintln!("courier-sim: --threads must be between 1 and 1024, found {threads}");
         return ExitCode::from(2);
+    }
+    if path.extension().is_some_and(|e| e == "script") {
+        return threaded_script(path, time_scale);
     }
     let scenario = match courier_sim::scenario::load(path) {
         Ok(s) => s,

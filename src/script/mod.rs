@@ -69,12 +69,23 @@ pub fn run_text(
     Interpreter::new(file, enforce, out).run(&lines)
 }
 
-/// Reads, parses and runs a script file.
-pub fn run_file(path: &Path, enforce: bool, out: &mut dyn Write) -> Result<RunSummary, ScriptError> {
+/// Reads and parses a script file; returns its name for messages and its lines.
+pub fn load(path: &Path) -> Result<(String, Vec<parse::Line>), ScriptError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| ScriptError::Read {
         file: file.clone(),
         source,
     })?;
-    run_text(&file, &text, enforce, out)
+    let lines = parse::parse_script(&text).map_err(|e| ScriptError::Line {
+        file: file.clone(),
+        line: e.line,
+        message: e.message,
+    })?;
+    Ok((file, lines))
+}
+
+/// Reads, parses and runs a script file.
+pub fn run_file(path: &Path, enforce: bool, out: &mut dyn Write) -> Result<RunSummary, ScriptError> {
+    let (file, lines) = load(path)?;
+    Interpreter::new(&file, enforce, out).run(&lines)
 }

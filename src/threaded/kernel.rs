@@ -144,6 +144,15 @@ impl<S> SharedEngine<S> {
         }
     }
 
+    /// Changes the engine's settings (refused once an order exists). Settings are not
+    /// commands: a replay starts from the settings in force at the end.
+    pub fn reconfigure(
+        &self,
+        change: impl FnOnce(&mut courier_sim::engine::EngineConfig),
+    ) -> Result<(), courier_sim::engine::ConfigError> {
+        lock(&self.state).engine.reconfigure(change)
+    }
+
     /// Orders neither delivered nor cancelled.
     pub fn live_orders(&self) -> u64 {
         lock(&self.state).live_orders
@@ -232,6 +241,12 @@ impl<T> TimedQueue<T> {
     pub fn is_idle(&self) -> bool {
         let state = lock(&self.state);
         state.queue.is_empty() && state.busy == 0
+    }
+
+    /// Nothing due at or before `t` is queued or being handled.
+    pub fn settled(&self, t: Millis) -> bool {
+        let state = lock(&self.state);
+        state.busy == 0 && state.queue.next_time().is_none_or(|next| next > t)
     }
 
     /// Items still queued.

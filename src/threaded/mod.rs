@@ -11,6 +11,7 @@ pub mod check;
 pub mod kernel;
 pub mod log;
 pub mod run;
+pub mod script_host;
 
 /// The synchronisation primitives the kernel uses: `std`'s here, `shuttle`'s in the model
 /// test, which compiles `kernel.rs` against its own `sync` module.

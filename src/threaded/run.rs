@@ -180,7 +180,7 @@ pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<
         None => None,
     };
     let mut report_error = None;
-    let verdict = check::check(&config, &log, &engine, |entry, replay, outcome| {
+    let mut verdict = check::check(&config, &log, &engine, |entry, replay, outcome| {
         count(&mut stats, &entry.command, outcome, replay);
         if let (Some(r), None) = (reports.as_mut(), &report_error) {
             if let Err(e) = report_operation(r, entry, replay, outcome) {
@@ -188,6 +188,11 @@ pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<
             }
         }
     });
+    // A load run ends when every order has: one still live means the run was cut short.
+    let live = engine.orders().iter().filter(|o| !o.status.is_final()).count();
+    if live > 0 {
+        verdict.violation(format!("{live} orders were still live when the run ended"));
+    }
     if let Some(e) = report_error {
         return Err(ThreadedError::Report(e));
     }
