@@ -124,15 +124,18 @@ fn threaded_script(path: &std::path::Path, time_scale: f64) -> ExitCode {
                 ExitCode::from(1)
             }
         }
-        Err(e @ courier_sim::script::ScriptError::Line { .. }) => {
-            eprintln!("{e}");
-            ExitCode::from(2)
-        }
-        Err(e) => {
-            eprintln!("courier-sim: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => script_error(&e),
     }
+}
+
+/// Reports a script that could not run to its end: a bad line as `FILE:LINE: message`
+/// (SPEC §4), anything else with the program's name; exit code 2.
+fn script_error(e: &courier_sim::script::ScriptError) -> ExitCode {
+    match e {
+        courier_sim::script::ScriptError::Line { .. } => eprintln!("{e}"),
+        _ => eprintln!("courier-sim: {e}"),
+    }
+    ExitCode::from(2)
 }
 
 /// Flushes after every line, so a real-time transcript shows each line as it happens.
@@ -384,13 +387,6 @@ fn script(file: &std::path::Path, check: bool) -> ExitCode {
                 ExitCode::from(1)
             }
         }
-        Err(e @ courier_sim::script::ScriptError::Line { .. }) => {
-            eprintln!("{e}");
-            ExitCode::from(2)
-        }
-        Err(e) => {
-            eprintln!("courier-sim: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => script_error(&e),
     }
 }

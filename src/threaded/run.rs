@@ -18,7 +18,7 @@ use crate::report::{ReportError, Reports, Stats};
 use crate::scenario::Scenario;
 use crate::sim::arrivals::{Arrival, Arrivals};
 use crate::sim::behaviour::{Action, Behaviour};
-use crate::sim::load::{arrivals, engine_config, onboarding};
+use crate::sim::load::{arrivals, engine_config, onboarding, RunError};
 use crate::time::Millis;
 
 /// Settings of a threaded run.
@@ -65,27 +65,6 @@ pub struct Outcome {
     pub wall: std::time::Duration,
 }
 
-/// Why a threaded run could not be carried out.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ThreadedError {
-    /// A report could not be written.
-    Report(ReportError),
-    /// The setup failed (a bug).
-    Internal(String),
-}
-
-impl std::fmt::Display for ThreadedError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ThreadedError::Report(e) => e.fmt(f),
-            ThreadedError::Internal(m) => write!(f, "internal error (please report): {m}"),
-        }
-    }
-}
-
-impl std::error::Error for ThreadedError {}
-
 /// Work for the worker threads.
 enum Task {
     Arrive(Arrival),
@@ -110,16 +89,16 @@ struct FollowUps {
 }
 
 /// Runs `scenario` on real threads, checks it, and (with `out`) writes the reports.
-pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<Outcome, ThreadedError> {
+pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<Outcome, RunError> {
     let config = engine_config(scenario, options.seed);
-    let engine = Engine::new(config.clone()).map_err(|e| ThreadedError::Internal(e.to_string()))?;
+    let engine = Engine::new(config.clone()).map_err(|e| RunError::Internal(e.to_string()))?;
     let shared = SharedEngine::new(engine, Behaviour::new(scenario, options.seed), options.locking);
     // Onboarding happens before the threads start, at time 0, and is logged like the rest.
     for command in onboarding(scenario, options.seed) {
         let applied = shared.apply(&ManualClock::default(), command, |_, _, _, _, _| ());
         applied
             .result
-            .map_err(|r| ThreadedError::Internal(format!("onboarding refused: {r}")))?;
+            .map_err(|r| RunError::Internal(format!("onboarding refused: {r}")))?;
     }
     let world = World {
         shared,
@@ -175,7 +154,7 @@ pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<
     let mut reports = match out {
         Some(dir) => Some(
             Reports::create(dir, scenario.report.events, scenario.report.notifications)
-                .map_err(ThreadedError::Report)?,
+                .map_err(RunError::Report)?,
         ),
         None => None,
     };
@@ -194,7 +173,7 @@ pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<
         verdict.violation(format!("{live} orders were still live when the run ended"));
     }
     if let Some(e) = report_error {
-        return Err(ThreadedError::Report(e));
+        return Err(RunError::Report(e));
     }
     for order in engine.orders() {
         stats.record_finished(order);
@@ -202,10 +181,10 @@ pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<
     let summary = crate::report::summary_rows(scenario, options.seed, &engine, &stats);
     if let Some(mut r) = reports {
         for order in engine.orders() {
-            r.order(&engine, order).map_err(ThreadedError::Report)?;
+            r.order(&engine, order).map_err(RunError::Report)?;
         }
         r.finish(&engine, &summary, Millis(stats.sim_end_ms))
-            .map_err(ThreadedError::Report)?;
+            .map_err(RunError::Report)?;
     }
     Ok(Outcome {
         verdict,
