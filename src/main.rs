@@ -173,12 +173,9 @@ fn threaded(
     if path.extension().is_some_and(|e| e == "script") {
         return threaded_script(path, time_scale);
     }
-    let scenario = match courier_sim::scenario::load(path) {
+    let scenario = match load_scenario(path) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let seed = seed.unwrap_or(scenario.seed);
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-threaded", scenario.name)));
@@ -222,13 +219,18 @@ fn threaded(
     }
 }
 
+/// Loads a scenario, or reports why not (file, field, position) with exit code 2.
+fn load_scenario(path: &std::path::Path) -> Result<courier_sim::scenario::Scenario, ExitCode> {
+    courier_sim::scenario::load(path).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(2)
+    })
+}
+
 fn run(path: &std::path::Path, seed: Option<u64>, out: Option<PathBuf>, quiet: bool) -> ExitCode {
-    let scenario = match courier_sim::scenario::load(path) {
+    let scenario = match load_scenario(path) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let seed = seed.unwrap_or(scenario.seed);
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&scenario.name));

@@ -454,18 +454,7 @@ impl Engine {
             duplicate: false,
         };
         fx.events.push(Event::Placed(id));
-        fx.notices.push(notice(
-            NoticeKind::Placed,
-            id,
-            Party::Customer(sender),
-            Role::Sender,
-        ));
-        fx.notices.push(notice(
-            NoticeKind::Placed,
-            id,
-            Party::Customer(recipient),
-            Role::Recipient,
-        ));
+        tell_sender_and_recipient(fx, NoticeKind::Placed, id, sender, recipient);
         fx.timers.push(TimerRequest {
             at: deadline,
             timer: Timer::PickupDeadline(id),
@@ -516,13 +505,10 @@ impl Engine {
         Ok(reply)
     }
 
-    fn pickup(
-        &mut self,
-        now: Millis,
-        driver: DriverId,
-        id: OrderId,
-        fx: &mut Effects,
-    ) -> Result<Reply, Refusal> {
+    /// The order a driver acts on, if they may: both known, the order not finished
+    /// (cancelled, late, or delivered), and held by this driver. Sequencing checks are the
+    /// caller's, as they differ between pickup and delivery.
+    fn held_order(&self, now: Millis, driver: DriverId, id: OrderId) -> Result<&Order, Refusal> {
         self.driver(driver)?;
         let order = self.order(id)?;
         if order.is_cancelled_at(now) {
@@ -534,6 +520,17 @@ impl Engine {
         if order.status == OrderStatus::Created || order.driver != Some(driver) {
             return Err(Refusal::NotYourOrder);
         }
+        Ok(order)
+    }
+
+    fn pickup(
+        &mut self,
+        now: Millis,
+        driver: DriverId,
+        id: OrderId,
+        fx: &mut Effects,
+    ) -> Result<Reply, Refusal> {
+        let order = self.held_order(now, driver, id)?;
         if order.status == OrderStatus::PickedUp {
             return Err(Refusal::AlreadyPickedUp);
         }
@@ -544,18 +541,7 @@ impl Engine {
         self.drivers[driver.index()].duty = Duty::InTransit(id);
         let reply = Reply::PickedUp;
         fx.events.push(Event::PickedUp(id, driver));
-        fx.notices.push(notice(
-            NoticeKind::PickedUp,
-            id,
-            Party::Customer(sender),
-            Role::Sender,
-        ));
-        fx.notices.push(notice(
-            NoticeKind::PickedUp,
-            id,
-            Party::Customer(recipient),
-            Role::Recipient,
-        ));
+        tell_sender_and_recipient(fx, NoticeKind::PickedUp, id, sender, recipient);
         Ok(reply)
     }
 
@@ -566,17 +552,7 @@ impl Engine {
         id: OrderId,
         fx: &mut Effects,
     ) -> Result<Reply, Refusal> {
-        self.driver(driver)?;
-        let order = self.order(id)?;
-        if order.is_cancelled_at(now) {
-            return Err(Refusal::OrderCancelled);
-        }
-        if order.status == OrderStatus::Delivered {
-            return Err(Refusal::AlreadyDelivered);
-        }
-        if order.status == OrderStatus::Created || order.driver != Some(driver) {
-            return Err(Refusal::NotYourOrder);
-        }
+        let order = self.held_order(now, driver, id)?;
         if order.status == OrderStatus::Assigned {
             return Err(Refusal::NotPickedUp);
         }
@@ -592,18 +568,7 @@ impl Engine {
         }
         let reply = Reply::Delivered;
         fx.events.push(Event::Delivered(id, driver));
-        fx.notices.push(notice(
-            NoticeKind::Delivered,
-            id,
-            Party::Customer(sender),
-            Role::Sender,
-        ));
-        fx.notices.push(notice(
-            NoticeKind::Delivered,
-            id,
-            Party::Customer(recipient),
-            Role::Recipient,
-        ));
+        tell_sender_and_recipient(fx, NoticeKind::Delivered, id, sender, recipient);
         self.end_busy_spell(now, driver);
         self.make_available(now, driver, fx);
         Ok(reply)
@@ -694,18 +659,7 @@ impl Engine {
             Party::Driver(driver),
             Role::Driver,
         ));
-        fx.notices.push(notice(
-            NoticeKind::Assigned,
-            id,
-            Party::Customer(sender),
-            Role::Sender,
-        ));
-        fx.notices.push(notice(
-            NoticeKind::Assigned,
-            id,
-            Party::Customer(recipient),
-            Role::Recipient,
-        ));
+        tell_sender_and_recipient(fx, NoticeKind::Assigned, id, sender, recipient);
     }
 
     fn cancel(&mut self, now: Millis, id: OrderId, reason: CancelReason, fx: &mut Effects) {
@@ -718,18 +672,7 @@ impl Engine {
         order.cancel_reason = Some(reason);
         let (sender, recipient) = (order.sender, order.recipient);
         fx.events.push(Event::Cancelled(id, held_by, reason));
-        fx.notices.push(notice(
-            NoticeKind::Cancelled,
-            id,
-            Party::Customer(sender),
-            Role::Sender,
-        ));
-        fx.notices.push(notice(
-            NoticeKind::Cancelled,
-            id,
-            Party::Customer(recipient),
-            Role::Recipient,
-        ));
+        tell_sender_and_recipient(fx, NoticeKind::Cancelled, id, sender, recipient);
         if let Some(driver) = held_by {
             fx.notices.push(notice(
                 NoticeKind::Cancelled,
@@ -777,6 +720,20 @@ struct KeyedPlacement {
     sender: CustomerId,
     recipient: CustomerId,
     item: ItemId,
+}
+
+/// The two customers of an order hear of it in order: sender, then recipient.
+fn tell_sender_and_recipient(
+    fx: &mut Effects,
+    kind: NoticeKind,
+    order: OrderId,
+    sender: CustomerId,
+    recipient: CustomerId,
+) {
+    fx.notices
+        .push(notice(kind, order, Party::Customer(sender), Role::Sender));
+    fx.notices
+        .push(notice(kind, order, Party::Customer(recipient), Role::Recipient));
 }
 
 fn notice(kind: NoticeKind, order: OrderId, to: Party, role: Role) -> Notice {
