@@ -217,7 +217,7 @@ fn golden_reports_of_the_example_scenarios() {
     for name in ["evening", "dinner-rush"] {
         let dir = tempfile::tempdir().unwrap();
         run(&root().join(format!("scenarios/{name}.toml")), dir.path(), &[]);
-        let golden = root().join("reports").join(name);
+        let golden = root().join("tests/golden").join(name);
         for report in ["orders.csv", "driver_rankings.csv", "summary.csv"] {
             let fresh = std::fs::read(dir.path().join(report)).unwrap();
             if std::env::var_os("UPDATE_GOLDEN").is_some() {
@@ -225,10 +225,10 @@ fn golden_reports_of_the_example_scenarios() {
                 std::fs::write(golden.join(report), &fresh).unwrap();
             }
             let expected = std::fs::read(golden.join(report))
-                .unwrap_or_else(|_| panic!("reports/{name}/{report} is missing"));
+                .unwrap_or_else(|_| panic!("tests/golden/{name}/{report} is missing"));
             assert!(
                 fresh == expected,
-                "reports/{name}/{report} changed; if on purpose, refresh with UPDATE_GOLDEN=1"
+                "tests/golden/{name}/{report} changed; if on purpose, refresh with UPDATE_GOLDEN=1"
             );
         }
     }
@@ -425,4 +425,29 @@ fn optional_reports_of_an_earlier_run_do_not_survive_a_rerun() {
     run(&without, &out, &[]);
     assert!(!out.join("events.csv").exists() && !out.join("notifications.csv").exists());
     assert!(out.join("orders.csv").exists());
+}
+
+#[test]
+fn the_main_job_writes_no_tracked_file() {
+    // Regression: reports/evening/ was both the README's default output and the golden
+    // data, so a run with another seed made `cargo test` fail. Goldens live in
+    // tests/golden/; reports/ holds output only, which git ignores.
+    let ignore = std::fs::read_to_string(root().join("reports/.gitignore")).unwrap();
+    assert!(
+        ignore.lines().any(|l| l.trim() == "*"),
+        "reports/ must be ignored whole"
+    );
+    for name in ["evening", "dinner-rush"] {
+        assert!(root().join("tests/golden").join(name).join("orders.csv").exists());
+    }
+    let tracked = std::process::Command::new("git")
+        .args(["ls-files", "reports"])
+        .current_dir(root())
+        .output();
+    // Outside a git checkout (a source tarball) there is nothing tracked to protect.
+    if let Some(out) = tracked.ok().filter(|o| o.status.success()) {
+        let files = String::from_utf8_lossy(&out.stdout);
+        let files: Vec<&str> = files.lines().collect();
+        assert_eq!(files, ["reports/.gitignore"], "tracked files under reports/");
+    }
 }

@@ -1,11 +1,10 @@
 //! The threaded mode under stress: real threads, many orders, a high time scale, and the
-//! races of SPEC §7 happening many times; and the mutation test, proving the checker fails
-//! a deliberately broken locking variant.
+//! races of SPEC §7 happening many times. No assertion here depends on how the machine
+//! schedules threads: the race counts and the mutation test are in `tests/model.rs`, under
+//! shuttle.
 
 use courier_sim::scenario;
-use courier_sim::threaded::kernel::Locking;
 use courier_sim::threaded::run::{self, Options};
-use courier_sim::time::Millis;
 
 /// 150 drivers can carry about 6,000 orders an hour; 10,000 arrive, so orders wait, freed
 /// drivers take waiting orders, deadlines cancel, and customers cancel around pickups.
@@ -39,38 +38,15 @@ fn stress_eight_threads_twenty_thousand_orders_zero_violations() {
         "only {} orders",
         outcome.verdict.orders
     );
-    let races = &outcome.verdict.races;
-    assert!(races.cancel_vs_pickup >= 100, "{races:?}");
-    assert!(races.deadline_vs_pickup >= 100, "{races:?}");
-    assert!(races.freed_driver_took_waiting >= 100, "{races:?}");
-    assert!(races.placements_waited >= 100, "{races:?}");
+    // How often each race happens here depends on the scheduler, so this test asserts none
+    // of the counts: `tests/model.rs` shows under shuttle that every race is reached.
+    eprintln!("races: {:?}", outcome.verdict.races);
 }
 
 #[test]
-fn the_checker_catches_a_check_then_act_engine() {
-    let scenario = scenario::parse(
-        "stress.toml",
-        &STRESS.replace("horizon = \"2h\"", "horizon = \"15m\""),
-    )
-    .unwrap();
-    // Lost updates leave orders live for ever; a short stall limit ends the run.
-    let options = Options {
-        locking: Locking::CheckThenAct,
-        stall_after: Millis::from_secs(600),
-        ..Options::new(3, 3600.0, 8)
-    };
-    let outcome = run::run(&scenario, options, None).unwrap();
-    eprintln!("{}", outcome.verdict);
-    assert!(
-        !outcome.verdict.passed(),
-        "a lost-update engine passed the checker"
-    );
-    assert!(outcome.verdict.violation_count > 0);
-}
-
-#[test]
-fn the_same_small_run_passes_with_correct_locking() {
-    // The control for the mutation test: the same load, correctly locked, passes.
+fn a_small_run_passes_with_correct_locking() {
+    // Whether a broken kernel loses an update on real threads depends on the scheduler, so
+    // the mutation test lives in tests/model.rs, under shuttle; this is the real-thread run.
     let scenario = scenario::parse(
         "stress.toml",
         &STRESS.replace("horizon = \"2h\"", "horizon = \"15m\""),
