@@ -15,6 +15,11 @@ impl Millis {
     /// Time zero: the start of every run.
     pub const ZERO: Millis = Millis(0);
 
+    /// The longest duration a user may write or a distribution may draw: 1000 days. Every
+    /// instant of a run is a sum of a few such durations, so no sum of them can overflow a
+    /// `u64`, and a typo cannot start a run that never ends.
+    pub const MAX_DURATION: Millis = Millis(1000 * 24 * 3_600_000);
+
     /// Builds a span from whole seconds.
     pub const fn from_secs(secs: u64) -> Millis {
         Millis(secs * 1000)
@@ -88,6 +93,7 @@ impl std::error::Error for DurationError {}
 
 /// Parses a duration such as `250ms`, `60s`, `1m30s` or `2h`. A bare `0` is accepted; any
 /// other number needs a unit. Units must go from largest to smallest, each at most once.
+/// Durations above [`Millis::MAX_DURATION`] (1000 days) are refused.
 pub fn parse_duration(input: &str) -> Result<Millis, DurationError> {
     let err = |reason| DurationError {
         input: input.to_string(),
@@ -136,7 +142,8 @@ pub fn parse_duration(input: &str) -> Result<Millis, DurationError> {
         total = number
             .checked_mul(UNITS[index].1)
             .and_then(|ms| total.checked_add(ms))
-            .ok_or_else(|| err("the duration is too large"))?;
+            .filter(|&ms| ms <= Millis::MAX_DURATION.0)
+            .ok_or_else(|| err("the duration is above the limit of 1000 days (24000h)"))?;
     }
     Ok(Millis(total))
 }
@@ -172,9 +179,20 @@ mod tests {
             "1m 30s",
             "99999999999999999999s",
             "5124095576030432h",
+            "5124095576030h",
+            "24000h1ms",
         ] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
         }
+    }
+
+    #[test]
+    fn durations_are_bounded_at_1000_days() {
+        // Regression: `delivery_time = "5124095576030h"` was accepted and overflowed a sum.
+        assert_eq!(parse_duration("24000h"), Ok(Millis::MAX_DURATION));
+        assert_eq!(parse_duration("86400000000ms"), Ok(Millis::MAX_DURATION));
+        let e = parse_duration("5124095576030h").unwrap_err();
+        assert!(e.to_string().contains("1000 days"), "{e}");
     }
 
     #[test]

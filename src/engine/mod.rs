@@ -416,8 +416,9 @@ impl Engine {
             fx.events.push(Event::DuplicatePrevented(existing));
             return Ok(reply);
         }
-        // Ids are u32: memory runs out long before four billion orders.
-        let id = self.orders.next_id();
+        // Ids are u32s that never wrap: once every id is used, placing is refused (a load
+        // run's limits stop it long before).
+        let id = self.orders.try_next_id().ok_or(Refusal::InvalidArgument)?;
         let deadline = now
             .checked_add(self.config.pickup_deadline)
             .unwrap_or(Millis(u64::MAX));

@@ -26,7 +26,15 @@ impl OrderTable {
 
     /// The id the next order will get; also the number of orders ever placed.
     pub fn next_id(&self) -> OrderId {
-        OrderId(self.first + self.orders.len() as u32)
+        // Never wraps: `push` refuses to pass `OrderId(u32::MAX)`, and retiring keeps the sum.
+        OrderId(self.first.saturating_add(self.orders.len() as u32))
+    }
+
+    /// The id the next order would get, or `None` once every id is used: ids are `u32`s
+    /// and the last one is never given, so [`OrderTable::next_id`] (the number of orders
+    /// ever placed) always fits. A load run stops far earlier (its scenario limits).
+    pub fn try_next_id(&self) -> Option<OrderId> {
+        Some(self.next_id()).filter(|id| id.0 < u32::MAX)
     }
 
     /// Appends an order; its id must be [`OrderTable::next_id`].
@@ -60,5 +68,43 @@ impl Index<OrderId> for OrderTable {
 impl IndexMut<OrderId> for OrderTable {
     fn index_mut(&mut self, id: OrderId) -> &mut Order {
         &mut self.orders[(id.0 - self.first) as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_run_out_instead_of_wrapping() {
+        // Regression (issue 7): `OrderId(u32)` wrapped past 2^32 orders once finished
+        // orders left memory. The last ids are handed out, then there are none.
+        let mut table = OrderTable {
+            first: u32::MAX - 1,
+            orders: VecDeque::new(),
+        };
+        let id = table.try_next_id().unwrap();
+        assert_eq!(id, OrderId(u32::MAX - 1));
+        table.orders.push_back(Order {
+            id,
+            sender: crate::engine::CustomerId(0),
+            recipient: crate::engine::CustomerId(1),
+            item: crate::engine::ItemId(0),
+            key: None,
+            status: crate::engine::OrderStatus::Delivered,
+            created_at: crate::time::Millis::ZERO,
+            deadline: crate::time::Millis::ZERO,
+            driver: None,
+            assigned_at: None,
+            picked_up_at: None,
+            delivered_at: None,
+            cancelled_at: None,
+            cancel_reason: None,
+            rating: None,
+        });
+        assert_eq!(table.try_next_id(), None);
+        assert_eq!(table.next_id(), OrderId(u32::MAX));
+        assert!(table.pop_oldest().is_some());
+        assert_eq!(table.try_next_id(), None, "retiring frees no id");
     }
 }

@@ -255,7 +255,10 @@ pub fn summary_rows(
 ) -> Vec<(String, String)> {
     let run_length = s.sim_end_ms;
     let drivers = engine.drivers();
-    let busy: u64 = drivers.iter().map(|d| d.busy_ms_at(Millis(run_length))).sum();
+    let busy: u128 = drivers
+        .iter()
+        .map(|d| u128::from(d.busy_ms_at(Millis(run_length))))
+        .sum();
     let utilization = if run_length == 0 || drivers.is_empty() {
         0.0
     } else {

@@ -39,9 +39,16 @@ impl Dist {
         x.max(0.0)
     }
 
-    /// Draws a duration, rounded to the millisecond.
+    /// Draws a duration, rounded to the millisecond and capped at
+    /// [`Millis::MAX_DURATION`]: a heavy tail (`lognormal(1m, 1000h)`) may draw any value,
+    /// and every sum of instants must stay far from overflow.
     pub fn sample_ms<R: Rng + ?Sized>(&self, rng: &mut R) -> Millis {
-        Millis(self.sample(rng).round() as u64)
+        let ms = self.sample(rng).round();
+        if ms >= Millis::MAX_DURATION.as_ms() as f64 {
+            Millis::MAX_DURATION
+        } else {
+            Millis(ms as u64)
+        }
     }
 
     /// Parses `exp(20s)`, `uniform(3.0, 5.0)`, … reading each argument with `value`.
@@ -198,6 +205,14 @@ mod tests {
         let DurationDist(d) = DurationDist::parse("normal(0s, 10s)").unwrap();
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         assert!((0..10_000).all(|_| d.sample(&mut rng) >= 0.0));
+    }
+
+    #[test]
+    fn drawn_durations_are_capped_at_the_limit() {
+        let DurationDist(d) = DurationDist::parse("normal(24000h, 24000h)").unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let longest = (0..1_000).map(|_| d.sample_ms(&mut rng)).max().unwrap();
+        assert_eq!(longest, Millis::MAX_DURATION);
     }
 
     #[test]

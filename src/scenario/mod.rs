@@ -6,6 +6,7 @@
 //! (`nearest` needs `[area]`) are checked afterwards against the recorded spans.
 
 pub mod dist;
+pub mod limits;
 mod values;
 
 use std::fmt;
@@ -61,7 +62,7 @@ pub struct Scenario {
 #[serde(deny_unknown_fields)]
 pub struct Fleet {
     /// `driver-1` … `driver-N`, onboarded at time 0.
-    #[serde(default = "defaults::drivers")]
+    #[serde(default = "defaults::drivers", deserialize_with = "limits::drivers")]
     pub drivers: u32,
 }
 
@@ -70,7 +71,7 @@ pub struct Fleet {
 #[serde(deny_unknown_fields)]
 pub struct Demand {
     /// `customer-1` …; sender and recipient drawn uniformly, distinct.
-    #[serde(default = "defaults::customers")]
+    #[serde(default = "defaults::customers", deserialize_with = "limits::customers")]
     pub customers: u32,
     /// Poisson arrival rate before the first profile step.
     #[serde(default = "defaults::rate")]
@@ -262,6 +263,21 @@ impl Scenario {
             .and_then(|a| LatLon::new(a.center[0], a.center[1]))
     }
 
+    /// The number of orders the arrival process is expected to place: the rate integrated
+    /// over `[0, horizon)`, through every profile step (double taps not counted twice).
+    pub fn expected_orders(&self) -> f64 {
+        let horizon = self.horizon.0;
+        let segments = self.rate_segments();
+        segments
+            .iter()
+            .enumerate()
+            .map(|(i, &(from, per_ms))| {
+                let end = segments.get(i + 1).map_or(horizon, |s| s.0.min(horizon));
+                per_ms * end.saturating_sub(from).as_ms() as f64
+            })
+            .sum()
+    }
+
     /// Arrival rate segments: `(from, orders per millisecond)`, from time 0, in order.
     pub fn rate_segments(&self) -> Vec<(Millis, f64)> {
         let mut segments = vec![(Millis::ZERO, self.demand.rate.per_ms())];
@@ -367,8 +383,34 @@ fn validate(s: &Scenario) -> Result<(), Invalid> {
             ),
         );
     }
+    if s.name.chars().count() > limits::MAX_NAME_CHARS {
+        return fail(
+            "name",
+            format!(
+                "at most {} characters, found {}",
+                limits::MAX_NAME_CHARS,
+                s.name.chars().count()
+            ),
+        );
+    }
     if s.items.is_empty() {
         return fail("items", "the catalog needs at least one item".into());
+    }
+    if s.items.len() > limits::MAX_ITEMS {
+        return fail(
+            "items",
+            format!("at most {} items, found {}", limits::MAX_ITEMS, s.items.len()),
+        );
+    }
+    if s.demand.profile.len() > limits::MAX_PROFILE_STEPS {
+        return fail(
+            "demand.profile",
+            format!(
+                "at most {} steps, found {}",
+                limits::MAX_PROFILE_STEPS,
+                s.demand.profile.len()
+            ),
+        );
     }
     if let Some(dup) = s
         .items
@@ -413,18 +455,37 @@ fn validate(s: &Scenario) -> Result<(), Invalid> {
                 "must be [LAT, LON] with LAT in -90..=90 and LON in -180..=180".into(),
             );
         }
-        if !(area.radius_km.is_finite() && area.radius_km > 0.0) {
+        if !(area.radius_km > 0.0 && area.radius_km <= limits::MAX_RADIUS_KM) {
             return fail(
                 "area.radius_km",
-                format!("must be a positive number, found {}", area.radius_km),
+                format!(
+                    "must be above 0 and at most {} km, found {}",
+                    limits::MAX_RADIUS_KM,
+                    area.radius_km
+                ),
             );
         }
-        if !(area.speed_kmh.is_finite() && area.speed_kmh > 0.0) {
+        let (slowest, fastest) = limits::SPEED_KMH;
+        if !(area.speed_kmh >= slowest && area.speed_kmh <= fastest) {
             return fail(
                 "area.speed_kmh",
-                format!("must be a positive number, found {}", area.speed_kmh),
+                format!(
+                    "must be between {slowest} and {fastest} km/h, found {}",
+                    area.speed_kmh
+                ),
             );
         }
+    }
+    let expected = s.expected_orders();
+    if expected > limits::MAX_EXPECTED_ORDERS {
+        return fail(
+            "demand.rate",
+            format!(
+                "the rate over the horizon ({}) would place about {expected:.3e} orders; the limit is {:.0e}: lower the rate or shorten the horizon",
+                s.horizon.0,
+                limits::MAX_EXPECTED_ORDERS
+            ),
+        );
     }
     if s.policy() == Policy::Nearest && s.area.is_none() {
         return Err((

@@ -183,3 +183,71 @@ fn an_absurd_rate_is_refused_instead_of_running_forever() {
     assert_eq!(e.field.as_deref(), Some("demand.rate"));
     assert!(e.message.contains("limit"), "{e}");
 }
+
+#[test]
+fn huge_values_are_located_errors_not_aborts_or_endless_runs() {
+    // Regression (issue 7): each of these was accepted, then aborted on memory, wrapped an
+    // integer, overflowed a sum, or started a run that never ended.
+    let located = [
+        (
+            "[fleet]\ndrivers = 2147483648\n",
+            "fleet.drivers",
+            (2, 11),
+            "at most 100000 drivers",
+        ),
+        (
+            "[demand]\ncustomers = 4294967295\n",
+            "demand.customers",
+            (2, 13),
+            "at most 1000000 customers",
+        ),
+        (
+            "[behavior]\ndelivery_time = \"5124095576030h\"\n",
+            "behavior.delivery_time",
+            (2, 17),
+            "limit of 1000 days",
+        ),
+        (
+            "horizon = \"72057594037927936ms\"\n",
+            "horizon",
+            (1, 11),
+            "limit of 1000 days",
+        ),
+        (
+            "[demand]\nprofile = [{ from = \"20016000h\", rate = \"1000/s\" }]\n",
+            "demand.profile[0].from",
+            (2, 21),
+            "limit of 1000 days",
+        ),
+    ];
+    for (text, field, position, fragment) in located {
+        let e = err(text);
+        assert_eq!(e.field.as_deref(), Some(field), "{text}: {e}");
+        assert_eq!(e.position, Some(position), "{text}: {e}");
+        assert!(e.message.contains(fragment), "{text}: {e}");
+    }
+    // Products of fields: rate × horizon, and the area's travel times.
+    let e = err("horizon = \"24000h\"\n[demand]\nrate = \"1000/s\"\n");
+    assert_eq!(e.field.as_deref(), Some("demand.rate"), "{e}");
+    assert!(e.message.contains("8.640e10 orders"), "{e}");
+    for (text, field) in [
+        (
+            "[area]\ncenter = [0.0, 0.0]\nspeed_kmh = 1e-300\n",
+            "area.speed_kmh",
+        ),
+        ("[area]\ncenter = [0.0, 0.0]\nradius_km = 1e9\n", "area.radius_km"),
+    ] {
+        assert_eq!(err(text).field.as_deref(), Some(field), "{text}");
+    }
+    let at_the_limits =
+        "horizon = \"1000h\"\n[fleet]\ndrivers = 100000\n[demand]\ncustomers = 1000000\nrate = \"1/s\"\n";
+    let s = parse("limits.toml", at_the_limits).unwrap();
+    assert_eq!(s.expected_orders().round(), 3_600_000.0);
+}
+
+#[test]
+fn expected_orders_integrate_the_profile_within_the_horizon() {
+    let text = "horizon = \"2h\"\n[demand]\nrate = \"10/m\"\nprofile = [{ from = \"1h\", rate = \"30/m\" }, { from = \"3h\", rate = \"1/s\" }]\n";
+    let s = parse("p.toml", text).unwrap();
+    assert_eq!(s.expected_orders().round(), 600.0 + 1800.0);
+}

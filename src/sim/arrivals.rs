@@ -31,22 +31,32 @@ pub struct Arrival {
     pub retry_after: Option<Millis>,
 }
 
+/// Nanoseconds per millisecond: arrival times are kept in integer nanoseconds, so time
+/// always advances exactly and a long horizon loses no precision (an `f64` of milliseconds
+/// stops advancing near 2^53).
+const NS_PER_MS: u64 = 1_000_000;
+
 /// The arrival process of a scenario.
 pub struct Arrivals {
     rng: ChaCha8Rng,
-    /// `(from, orders per ms)`, in order, starting at 0.
-    segments: Vec<(Millis, f64)>,
-    horizon: Millis,
+    /// `(from, orders per ns)`, in order, starting at 0; `from` in ns.
+    segments: Vec<(u64, f64)>,
+    /// The segment in force at `t` (time only moves forward).
+    segment: usize,
+    /// End of arrivals, in ns.
+    horizon: u64,
     customers: u32,
     items: u32,
     double_tap: f64,
-    /// Continuous time of the last arrival, in ms.
-    t: f64,
+    /// Time of the last arrival, in ns.
+    t: u64,
     next_index: u64,
 }
 
 impl Arrivals {
-    /// The process for these settings; `segments` must start at time 0.
+    /// The process for these settings; `segments` (orders per ms) must start at time 0.
+    /// Instants are bounded by [`Millis::MAX_DURATION`] (the scenario's limits), so their
+    /// nanoseconds fit a `u64`.
     pub fn new(
         rng: ChaCha8Rng,
         segments: Vec<(Millis, f64)>,
@@ -55,30 +65,34 @@ impl Arrivals {
         items: u32,
         double_tap: f64,
     ) -> Arrivals {
+        let ns = |t: Millis| t.as_ms().saturating_mul(NS_PER_MS);
         Arrivals {
             rng,
-            segments,
-            horizon,
+            segments: segments
+                .into_iter()
+                .map(|(from, per_ms)| (ns(from), per_ms / NS_PER_MS as f64))
+                .collect(),
+            segment: 0,
+            horizon: ns(horizon),
             customers,
             items,
             double_tap,
-            t: 0.0,
+            t: 0,
             next_index: 0,
         }
     }
 
-    /// The rate in force at continuous time `t`, and when it next changes.
-    fn segment_at(&self, t: f64) -> (f64, f64) {
-        let i = self
+    /// The rate in force at `t` (ns), and when it next changes; moves the cursor forward.
+    fn segment_at(&mut self, t: u64) -> (f64, u64) {
+        while self
             .segments
-            .iter()
-            .rposition(|(from, _)| from.as_ms() as f64 <= t)
-            .unwrap_or(0);
-        let end = self
-            .segments
-            .get(i + 1)
-            .map_or(f64::INFINITY, |(from, _)| from.as_ms() as f64);
-        (self.segments[i].1, end)
+            .get(self.segment + 1)
+            .is_some_and(|&(from, _)| from <= t)
+        {
+            self.segment += 1;
+        }
+        let end = self.segments.get(self.segment + 1).map_or(u64::MAX, |s| s.0);
+        (self.segments.get(self.segment).map_or(0.0, |s| s.1), end)
     }
 }
 
@@ -89,26 +103,28 @@ impl Iterator for Arrivals {
         if self.customers < 2 {
             return None;
         }
-        let horizon = self.horizon.as_ms() as f64;
         // Time-change method: one unit-rate exponential, spent across rate segments.
         let mut work: f64 = Exp1.sample(&mut self.rng);
         let mut t = self.t;
         loop {
-            if t >= horizon {
-                self.t = horizon;
+            if t >= self.horizon {
+                self.t = self.horizon;
                 return None;
             }
             let (rate, end) = self.segment_at(t);
-            let end = end.min(horizon);
-            if rate > 0.0 && work <= rate * (end - t) {
-                t += work / rate;
+            let end = end.min(self.horizon);
+            let span = (end - t) as f64;
+            if rate > 0.0 && work <= rate * span {
+                // Rounding may overshoot the segment by a nanosecond at most.
+                let step = (work / rate).round() as u64;
+                t += step.min(end - t);
                 break;
             }
-            work -= rate * (end - t);
+            work -= rate * span;
             t = end;
         }
-        if t >= horizon {
-            self.t = horizon;
+        if t >= self.horizon {
+            self.t = self.horizon;
             return None;
         }
         self.t = t;
@@ -124,7 +140,7 @@ impl Iterator for Arrivals {
         self.next_index += 1;
         Some(Arrival {
             index,
-            at: Millis(t.floor() as u64),
+            at: Millis(t / NS_PER_MS),
             sender,
             recipient,
             item,
@@ -180,6 +196,22 @@ mod tests {
             .all(|a| a.sender != a.recipient && a.sender < 50 && a.recipient < 50 && a.item < 4));
         let taps = all.iter().filter(|a| a.retry_after.is_some()).count() as f64 / all.len() as f64;
         assert!((taps - 0.1).abs() < 0.03, "{taps}");
+    }
+
+    #[test]
+    fn time_advances_exactly_however_late_the_profile_steps() {
+        // Regression: with time an f64 of milliseconds, a step near 2^56 ms at 1000/s never
+        // advanced (each arrival added less than one ulp) and the run never ended. Steps
+        // are now bounded (1000 days), and integer nanoseconds advance exactly.
+        let last = Millis::MAX_DURATION.as_ms();
+        let segs = vec![(Millis(0), 0.0), (Millis(last - 10_000), 1.0)];
+        let all = arrivals(segs, last);
+        // 10 s at 1000/s: about 10,000 ± 300 arrivals, all in the last 10 s, in order.
+        assert!((all.len() as f64 - 10_000.0).abs() < 400.0, "{}", all.len());
+        assert!(all
+            .iter()
+            .all(|a| a.at.as_ms() >= last - 10_000 && a.at.as_ms() < last));
+        assert!(all.windows(2).all(|w| w[0].at <= w[1].at));
     }
 
     #[test]

@@ -123,7 +123,8 @@ pub fn onboarding(scenario: &Scenario, seed: u64) -> Vec<Command> {
                 .and_then(|a| point_in_disc(&mut rng, a.center, a.radius_km))
         }
     };
-    let mut commands = Vec::with_capacity((scenario.demand.customers + scenario.fleet.drivers) as usize);
+    let mut commands =
+        Vec::with_capacity(scenario.demand.customers as usize + scenario.fleet.drivers as usize);
     let mut customer_place = place(Purpose::CustomerPlaces);
     for i in 1..=scenario.demand.customers {
         let contact = Contact {
