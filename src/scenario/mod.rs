@@ -5,6 +5,7 @@
 //! reports the failing key path and toml the position; rules that tie fields together
 //! (`nearest` needs `[area]`) are checked afterwards against the recorded spans.
 
+pub mod check;
 pub mod dist;
 pub mod limits;
 mod values;

@@ -1,0 +1,206 @@
+//! `courier-sim check`: what a valid scenario will ask of its fleet, worked out without
+//! running it, and warnings for values that are valid but almost certainly not meant.
+//!
+//! The load figures are a back-of-the-envelope queueing estimate, not a simulation: the
+//! mean busy time of a driver per order (travel, pickup delay, delivery time, and a no-show
+//! holding the driver until the deadline) gives the fleet's capacity, which is set against
+//! the arrival rate on average and at the busiest profile step. Means of distributions are
+//! estimated from a fixed-seed sample, so the figures are deterministic and honour the
+//! clamping at zero and the 1000-day cap exactly as a run does.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::{Dist, Scenario};
+use crate::time::Millis;
+
+/// Draws used to estimate a distribution's mean and range.
+const DRAWS: usize = 100_000;
+
+/// Mean distance between two points drawn uniformly in a disc, as a fraction of its radius
+/// (128 / 45π).
+const DISC_MEAN_DISTANCE: f64 = 128.0 / (45.0 * std::f64::consts::PI);
+
+/// What a scenario will ask of its fleet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadEstimate {
+    /// Orders the arrival process is expected to place.
+    pub expected_orders: f64,
+    /// Mean arrival rate over the horizon, orders a minute.
+    pub mean_rate_per_min: f64,
+    /// The busiest rate in force before the horizon, orders a minute.
+    pub peak_rate_per_min: f64,
+    /// Mean travel of one leg (driver to sender, sender to recipient), without `[area]` 0.
+    pub travel_leg: Millis,
+    /// Mean time a driver is busy with one assignment.
+    pub busy_per_order: Millis,
+    /// Orders a minute the whole fleet can carry.
+    pub capacity_per_min: f64,
+    /// Mean arrival rate ÷ capacity.
+    pub mean_load: f64,
+    /// Peak arrival rate ÷ capacity.
+    pub peak_load: f64,
+    /// Valid values that are almost certainly not meant.
+    pub warnings: Vec<String>,
+}
+
+/// Mean and range of `dist`, estimated from a fixed-seed sample (as milliseconds for a
+/// duration distribution, which `as_duration` caps as a run does).
+fn sample_stats(dist: &Dist, as_duration: bool) -> (f64, f64, f64) {
+    let mut rng = ChaCha8Rng::seed_from_u64(0);
+    let (mut sum, mut low, mut high) = (0.0, f64::INFINITY, f64::NEG_INFINITY);
+    for _ in 0..DRAWS {
+        let x = if as_duration {
+            dist.sample_ms(&mut rng).as_ms() as f64
+        } else {
+            dist.sample(&mut rng)
+        };
+        sum += x;
+        low = low.min(x);
+        high = high.max(x);
+    }
+    (sum / DRAWS as f64, low, high)
+}
+
+fn mean_ms(dist: &Dist) -> f64 {
+    sample_stats(dist, true).0
+}
+
+/// Works out the load of a validated scenario.
+pub fn estimate(s: &Scenario) -> LoadEstimate {
+    let horizon = s.horizon.0;
+    let expected_orders = s.expected_orders();
+    let per_min = |per_ms: f64| per_ms * 60_000.0;
+    let mean_rate_per_min = if horizon == Millis::ZERO {
+        0.0
+    } else {
+        per_min(expected_orders / horizon.as_ms() as f64)
+    };
+    let peak_rate_per_min = s
+        .rate_segments()
+        .iter()
+        .filter(|(from, _)| *from < horizon)
+        .map(|&(_, r)| per_min(r))
+        .fold(0.0, f64::max);
+
+    let b = &s.behavior;
+    let travel_leg_ms = s.area.as_ref().map_or(0.0, |a| {
+        DISC_MEAN_DISTANCE * a.radius_km / (a.speed_kmh / 3_600_000.0)
+    });
+    let served_ms = 2.0 * travel_leg_ms + mean_ms(&b.pickup_delay.0) + mean_ms(&b.delivery_time.0);
+    // A no-show holds the driver until the order's deadline cancels it.
+    let no_show = b.no_show.0;
+    let busy_ms = (1.0 - no_show) * served_ms + no_show * s.dispatch.pickup_deadline.0.as_ms() as f64;
+    let drivers = f64::from(s.fleet.drivers);
+    let capacity_per_min = if busy_ms > 0.0 {
+        drivers * 60_000.0 / busy_ms
+    } else {
+        f64::INFINITY
+    };
+    let load = |rate: f64| {
+        if rate == 0.0 {
+            0.0
+        } else {
+            rate / capacity_per_min
+        }
+    };
+    LoadEstimate {
+        expected_orders,
+        mean_rate_per_min,
+        peak_rate_per_min,
+        travel_leg: Millis(travel_leg_ms.round() as u64),
+        busy_per_order: Millis(busy_ms.round() as u64),
+        capacity_per_min,
+        mean_load: load(mean_rate_per_min),
+        peak_load: load(peak_rate_per_min),
+        warnings: warnings(s, expected_orders, load(peak_rate_per_min)),
+    }
+}
+
+fn warnings(s: &Scenario, expected_orders: f64, peak_load: f64) -> Vec<String> {
+    let mut found = Vec::new();
+    let horizon = s.horizon.0;
+    if expected_orders == 0.0 {
+        found.push("no orders will arrive: the rate is 0 (or the horizon is 0) throughout".into());
+    }
+    if s.fleet.drivers == 0 && expected_orders > 0.0 {
+        found.push(
+            "`fleet.drivers` is 0: no order can be assigned, every one is cancelled at its deadline".into(),
+        );
+    }
+    if s.dispatch.pickup_deadline.0 == Millis::ZERO {
+        found.push(
+            "`dispatch.pickup_deadline` is 0s: every order is past its deadline when placed and is cancelled unassigned"
+                .into(),
+        );
+    }
+    for (i, step) in s.demand.profile.iter().enumerate() {
+        if step.from.0 >= horizon {
+            found.push(format!(
+                "`demand.profile[{i}]` starts at {}, at or after the horizon ({horizon}): it never applies",
+                step.from.0
+            ));
+        }
+    }
+    let (_, low, high) = sample_stats(&s.behavior.rating.driver_mean.0, false);
+    if low < 1.0 || high > 5.0 {
+        found.push(format!(
+            "`behavior.rating.driver_mean` draws means from {low:.2} to {high:.2}, outside 1–5: stars are clamped to 1..5, so those drivers' ratings pile up at the end"
+        ));
+    }
+    if s.behavior.no_show.0 == 1.0 {
+        found.push("`behavior.no_show` is 1: no assigned driver ever picks up".into());
+    }
+    if peak_load >= 1.0 && s.fleet.drivers > 0 {
+        found.push(format!(
+            "the fleet is overloaded at the peak (offered load {peak_load:.2}): orders will queue and many will be cancelled at their deadline"
+        ));
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(text: &str) -> Scenario {
+        crate::scenario::parse("t.toml", text).unwrap()
+    }
+
+    #[test]
+    fn load_of_a_plain_fleet_is_rate_times_service_time_over_drivers() {
+        // 10 drivers, 20 s + 5 m an order (constant), 1 order a minute: ρ = 5m20s / 10m.
+        let s = scenario("horizon = \"1h\"\n[behavior]\npickup_delay = \"20s\"\ndelivery_time = \"5m\"\n");
+        let e = estimate(&s);
+        assert_eq!(e.expected_orders, 60.0);
+        assert_eq!(e.busy_per_order, Millis(320_000));
+        assert!((e.mean_load - 320.0 / 600.0).abs() < 1e-9, "{e:?}");
+        assert_eq!(e.warnings, Vec::<String>::new());
+    }
+
+    #[test]
+    fn degenerate_values_are_warned_about() {
+        let s = scenario(
+            "horizon = \"1h\"\n[fleet]\ndrivers = 0\n[demand]\nprofile = [{ from = \"2h\", rate = \"5/m\" }]\n[behavior]\nrating = { driver_mean = \"uniform(0.0, 7.0)\" }\n[dispatch]\npickup_deadline = \"0s\"\n",
+        );
+        let w = estimate(&s).warnings.join("\n");
+        for fragment in [
+            "`fleet.drivers` is 0",
+            "`dispatch.pickup_deadline` is 0s",
+            "`demand.profile[0]` starts at 2h",
+            "outside 1–5",
+        ] {
+            assert!(w.contains(fragment), "missing {fragment:?} in:\n{w}");
+        }
+    }
+
+    #[test]
+    fn an_overloaded_peak_is_flagged() {
+        let s = scenario(
+            "horizon = \"2h\"\n[fleet]\ndrivers = 5\n[demand]\nprofile = [{ from = \"1h\", rate = \"10/m\" }]\n[behavior]\npickup_delay = \"1m\"\ndelivery_time = \"1m\"\n",
+        );
+        let e = estimate(&s);
+        assert!((e.peak_load - 4.0).abs() < 1e-9, "{e:?}");
+        assert!(e.warnings.iter().any(|w| w.contains("overloaded")), "{e:?}");
+    }
+}
