@@ -25,6 +25,15 @@ impl LatLon {
         LatLon::new(lat.trim().parse().ok()?, lon.trim().parse().ok()?)
     }
 
+    /// Reads `LAT,LON` as two finite numbers, on the globe or not: a script's `at=` is well
+    /// formed when it is two numbers, and the engine refuses one off the globe
+    /// (`invalid_argument`) rather than the parser failing the script.
+    pub fn parse_numbers(text: &str) -> Option<LatLon> {
+        let (lat, lon) = text.split_once(',')?;
+        let (lat, lon): (f64, f64) = (lat.trim().parse().ok()?, lon.trim().parse().ok()?);
+        (lat.is_finite() && lon.is_finite()).then_some(LatLon { lat, lon })
+    }
+
     /// Great-circle distance to `other`, in kilometres.
     pub fn haversine_km(self, other: LatLon) -> f64 {
         let (lat1, lat2) = (self.lat.to_radians(), other.lat.to_radians());

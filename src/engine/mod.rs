@@ -12,6 +12,7 @@
 
 pub mod command;
 pub mod dispatch;
+mod explain;
 pub mod geo;
 pub mod ids;
 mod invariants;
@@ -330,11 +331,18 @@ impl Engine {
 
     // ----- commands -----
 
-    fn check_new_name(&self, name: &str, contact: &Contact) -> Result<(), Refusal> {
+    fn check_new_name(&self, name: &str, contact: &Contact, location: Option<LatLon>) -> Result<(), Refusal> {
         if self.names.contains_key(name) {
             return Err(Refusal::DuplicateName);
         }
-        if name.trim().is_empty() || name.chars().any(char::is_control) || !contact.is_valid() {
+        // A location is well formed when it is two numbers; one outside the globe breaks a
+        // rule, so it is refused like a malformed email (SPEC §4), not a script error.
+        let off_the_globe = location.is_some_and(|l| LatLon::new(l.lat, l.lon).is_none());
+        if name.trim().is_empty()
+            || name.chars().any(char::is_control)
+            || !contact.is_valid()
+            || off_the_globe
+        {
             return Err(Refusal::InvalidArgument);
         }
         Ok(())
@@ -347,7 +355,7 @@ impl Engine {
         address: &Option<String>,
         location: Option<LatLon>,
     ) -> Result<Reply, Refusal> {
-        self.check_new_name(name, contact)?;
+        self.check_new_name(name, contact, location)?;
         let id = CustomerId(self.customers.len() as u32);
         self.customers.push(Customer {
             name: name.to_string(),
@@ -367,7 +375,7 @@ impl Engine {
         location: Option<LatLon>,
         fx: &mut Effects,
     ) -> Result<Reply, Refusal> {
-        self.check_new_name(name, contact)?;
+        self.check_new_name(name, contact, location)?;
         let id = DriverId(self.drivers.len() as u32);
         self.drivers.push(Driver {
             name: name.to_string(),
@@ -401,7 +409,7 @@ impl Engine {
         if item.index() >= self.config.catalog.len() {
             return Err(Refusal::UnknownItem);
         }
-        if sender == recipient {
+        if sender == recipient || key == Some("") {
             return Err(Refusal::InvalidArgument);
         }
         if let Some(first) = key.and_then(|k| self.keys.get(k)).copied() {

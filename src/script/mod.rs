@@ -4,6 +4,7 @@
 pub mod expect;
 pub mod host;
 pub mod lexer;
+pub mod lookup;
 pub mod parse;
 pub mod run;
 pub mod view;

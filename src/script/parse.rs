@@ -201,7 +201,8 @@ impl<'a> Args<'a> {
 fn location(value: Option<String>) -> Result<Option<LatLon>, String> {
     value
         .map(|v| {
-            LatLon::parse(&v).ok_or_else(|| format!("invalid location `{v}`: expected LAT,LON in degrees"))
+            LatLon::parse_numbers(&v)
+                .ok_or_else(|| format!("invalid location `{v}`: expected LAT,LON, two numbers in degrees"))
         })
         .transpose()
 }
@@ -349,6 +350,12 @@ fn parse_words(words: &[String]) -> Result<Stmt, String> {
                 return Err("`set` needs deadline=DURATION or policy=NAME".into());
             }
             let deadline = a.optional("deadline").map(|v| duration(&v)).transpose()?;
+            if deadline == Some(Millis::ZERO) {
+                return Err(
+                    "`set deadline=` must be above 0s: a zero deadline cancels every order as it is placed"
+                        .into(),
+                );
+            }
             let policy = a
                 .optional("policy")
                 .map(|v| {
@@ -598,10 +605,13 @@ mod tests {
             ),
             ("place order from=a from=b to=c item=d", 1, "given twice"),
             ("set", 1, "needs deadline"),
+            ("set deadline=0s", 1, "must be above 0s"),
+            ("set deadline=0", 1, "must be above 0s"),
             ("set policy=fastest", 1, "unknown policy"),
             ("items\nexpect order order-1 lost", 2, "unknown order status"),
             ("top drivers by=speed", 1, "unknown ranking"),
-            ("onboard driver d at=200,0", 1, "invalid location"),
+            ("onboard driver d at=north", 1, "invalid location"),
+            ("onboard driver d at=1,inf", 1, "invalid location"),
         ];
         for (script, line, fragment) in cases {
             let err = parse_script(script).expect_err(script);

@@ -10,6 +10,7 @@ use std::io::Write;
 
 use super::expect::{self, Observed};
 use super::host::{Host, VirtualHost};
+use super::lookup::{self, Refused};
 use super::parse::{Expectation, Line, Stmt};
 use super::view;
 use super::ScriptError;
@@ -125,8 +126,8 @@ impl<'w, H: Host> Interpreter<'w, H> {
                 Ok(Ok(()))
             }
             Err(refusal) => {
-                self.say(&format!("  error {refusal}: {}", refusal.message()))?;
-                Ok(Err(refusal))
+                let message = self.host.engine().explain(self.host.now(), &command, refusal);
+                self.refuse(Refused { refusal, message })
             }
         }
     }
@@ -263,14 +264,18 @@ impl<'w, H: Host> Interpreter<'w, H> {
                 Ok(Ok(()))
             }
             Stmt::Place { from, to, item, key } => {
-                let command = match self.resolve_place(from, to, item) {
-                    Ok((sender, recipient, item)) => Command::PlaceOrder {
+                let engine = self.host.engine();
+                let resolved = lookup::customer(engine, from).and_then(|sender| {
+                    Ok(Command::PlaceOrder {
                         sender,
-                        recipient,
-                        item,
+                        recipient: lookup::customer(engine, to)?,
+                        item: lookup::item(engine, item)?,
                         key: key.clone(),
-                    },
-                    Err(refusal) => return self.refuse(refusal),
+                    })
+                });
+                let command = match resolved {
+                    Ok(command) => command,
+                    Err(refused) => return self.refuse(refused),
                 };
                 self.apply(command, |engine, outcome| match outcome.reply {
                     Reply::Placed {
@@ -287,22 +292,24 @@ impl<'w, H: Host> Interpreter<'w, H> {
                 })
             }
             Stmt::Cancel { order, by } => {
-                let resolved = self.host.engine().order_by_name(order).and_then(|id| {
+                let engine = self.host.engine();
+                let resolved = lookup::order(engine, order).and_then(|id| {
                     let by = match by {
-                        Some(name) => self.host.engine().customer_by_name(name)?,
-                        None => self.host.engine().orders()[id.index()].sender,
+                        Some(name) => lookup::customer(engine, name)?,
+                        None => engine.orders()[id.index()].sender,
                     };
                     Ok(Command::CancelOrder { order: id, by })
                 });
                 match resolved {
                     Ok(command) => self.apply(command, |_, _| format!("{order} cancelled")),
-                    Err(refusal) => self.refuse(refusal),
+                    Err(refused) => self.refuse(refused),
                 }
             }
             Stmt::Pickup { driver, order } | Stmt::Deliver { driver, order } => {
                 let pickup = matches!(stmt, Stmt::Pickup { .. });
-                let resolved = self.host.engine().driver_by_name(driver).and_then(|d| {
-                    let o = self.host.engine().order_by_name(order)?;
+                let engine = self.host.engine();
+                let resolved = lookup::driver(engine, driver).and_then(|d| {
+                    let o = lookup::order(engine, order)?;
                     Ok(if pickup {
                         Command::Pickup { driver: d, order: o }
                     } else {
@@ -312,14 +319,15 @@ impl<'w, H: Host> Interpreter<'w, H> {
                 let verb = if pickup { "picked up" } else { "delivered" };
                 match resolved {
                     Ok(command) => self.apply(command, |_, _| format!("{order} {verb} by {driver}")),
-                    Err(refusal) => self.refuse(refusal),
+                    Err(refused) => self.refuse(refused),
                 }
             }
             Stmt::Rate { order, stars, by } => {
-                let resolved = self.host.engine().order_by_name(order).and_then(|id| {
+                let engine = self.host.engine();
+                let resolved = lookup::order(engine, order).and_then(|id| {
                     let by = match by {
-                        Some(name) => self.host.engine().customer_by_name(name)?,
-                        None => self.host.engine().orders()[id.index()].sender,
+                        Some(name) => lookup::customer(engine, name)?,
+                        None => engine.orders()[id.index()].sender,
                     };
                     Ok(Command::Rate {
                         order: id,
@@ -338,24 +346,24 @@ impl<'w, H: Host> Interpreter<'w, H> {
                             if *stars == 1 { "" } else { "s" }
                         )
                     }),
-                    Err(refusal) => self.refuse(refusal),
+                    Err(refused) => self.refuse(refused),
                 }
             }
-            Stmt::StatusOrder(order) => match self.host.engine().order_by_name(order) {
+            Stmt::StatusOrder(order) => match lookup::order(self.host.engine(), order) {
                 Ok(id) => {
                     let text = view::order_line(self.host.engine(), &self.host.engine().orders()[id.index()]);
                     self.say(&format!("  ok: {text}"))?;
                     Ok(Ok(()))
                 }
-                Err(refusal) => self.refuse(refusal),
+                Err(refused) => self.refuse(refused),
             },
-            Stmt::StatusDriver(name) => match self.host.engine().driver_by_name(name) {
+            Stmt::StatusDriver(name) => match lookup::driver(self.host.engine(), name) {
                 Ok(id) => {
                     let text = view::driver_line(self.host.engine(), id);
                     self.say(&format!("  ok: {text}"))?;
                     Ok(Ok(()))
                 }
-                Err(refusal) => self.refuse(refusal),
+                Err(refused) => self.refuse(refused),
             },
             Stmt::StatusOrders => {
                 let lines: Vec<String> = self
@@ -413,28 +421,8 @@ impl<'w, H: Host> Interpreter<'w, H> {
         Ok(Ok(()))
     }
 
-    fn refuse(&mut self, refusal: Refusal) -> Result<Result<(), Refusal>, ScriptError> {
-        self.say(&format!("  error {refusal}: {}", refusal.message()))?;
-        Ok(Err(refusal))
-    }
-
-    fn resolve_place(
-        &self,
-        from: &str,
-        to: &str,
-        item: &str,
-    ) -> Result<
-        (
-            crate::engine::CustomerId,
-            crate::engine::CustomerId,
-            crate::engine::ItemId,
-        ),
-        Refusal,
-    > {
-        Ok((
-            self.host.engine().customer_by_name(from)?,
-            self.host.engine().customer_by_name(to)?,
-            self.host.engine().item_by_name(item)?,
-        ))
+    fn refuse(&mut self, refused: Refused) -> Result<Result<(), Refusal>, ScriptError> {
+        self.say(&format!("  error {}: {}", refused.refusal, refused.message))?;
+        Ok(Err(refused.refusal))
     }
 }

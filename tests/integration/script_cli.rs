@@ -190,3 +190,64 @@ fn the_readme_tour_runs_and_its_expectations_hold() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("6 passed, 0 failed"), "{}", run.stdout);
 }
+
+#[test]
+fn refusal_messages_name_what_was_wrong() {
+    // Regression (issue 7): every refusal of a code printed the same words
+    // ("invalid argument"), so a user could not tell which value broke which rule.
+    let (_dir, path) = temp_script(
+        "onboard customer alice email=a@x.io phone=123\n\
+         onboard customer bob email=bob phone=123\n\
+         onboard customer bob email=b@x.io phone=12a\n\
+         onboard customer bob email=b@x.io phone=+1 at=100,200\n\
+         onboard customer bob email=b@x.io phone=+1\n\
+         onboard driver d1\n\
+         place order from=alice to=alice item=item1\n\
+         place order from=d1 to=bob item=item1\n\
+         place order from=alice to=bob item=pizza\n\
+         place order from=alice to=bob item=item1 key=k\n\
+         place order from=bob to=alice item=item1 key=k\n\
+         rate order-1 6\n\
+         pickup d1 order-7\n\
+         wait 1m\n\
+         pickup d1 order-1\n",
+    );
+    let r = courier_sim(&["script", path.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for line in [
+        "error invalid_argument: email \"bob\" has no @",
+        "error invalid_argument: phone \"12a\" is not digits (with an optional leading +)",
+        "error invalid_argument: location 100,200 is out of range",
+        "error invalid_argument: sender and recipient are both \"alice\"",
+        "error unknown_customer: \"d1\" is a driver, not a customer",
+        "error unknown_item: no item \"pizza\" in the catalog (item1, item2, item3, item4, item5)",
+        "error invalid_argument: key \"k\" was first used for order-1 with other details (from=alice to=bob item=item1)",
+        "error invalid_argument: stars must be 1 to 5, found 6",
+        "error unknown_order: no order order-7: it was never placed",
+        "error order_cancelled: order-1 was cancelled at 00:01:00.000 (no_pickup)",
+    ] {
+        assert!(r.stdout.contains(line), "missing {line:?} in:\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn silent_corners_take_the_spec_reading() {
+    // SPEC §4: a well-formed value that breaks a rule is a refusal; a zero deadline, which
+    // would cancel every order as it is placed, is a script error.
+    let (_dir, path) = temp_script(
+        "onboard driver d at=91,0\nexpect error invalid_argument\n\
+         onboard customer a email=a@x phone=1\nonboard customer b email=b@x phone=2\n\
+         place order from=a to=b item=item1 key=\nexpect error invalid_argument\n",
+    );
+    let r = courier_sim(&["script", path.to_str().unwrap(), "--check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let (_dir, path) = temp_script("set deadline=0s\n");
+    let r = courier_sim(&["script", path.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("case.script:1: `set deadline=` must be above 0s"),
+        "{}",
+        r.stderr
+    );
+}
