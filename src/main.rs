@@ -369,12 +369,15 @@ impl Progress for ProgressBar {
 fn print_summary(result: &RunResult, dir: &std::path::Path, path: &std::path::Path, seed: u64) {
     use std::fmt::Write as _;
     let mut out = String::new();
+    // An empty cell in summary.csv means "no such order": say so in words.
     let value = |name: &str| {
         result
             .summary
             .iter()
             .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+            .unwrap_or("none")
     };
     let _ = writeln!(
         out,
@@ -391,14 +394,29 @@ fn print_summary(result: &RunResult, dir: &std::path::Path, path: &std::path::Pa
         value("cancelled_by_customer"),
         value("duplicates_prevented")
     );
-    let _ = writeln!(out,
-        "wait for a driver p50/p90/p99: {}/{}/{} ms; mean wait for pickup {} ms; mean delivery {} ms; utilization {}",
-        value("wait_assign_p50_ms"),
-        value("wait_assign_p90_ms"),
-        value("wait_assign_p99_ms"),
-        value("wait_pickup_mean_ms"),
-        value("delivery_time_mean_ms"),
-        value("driver_utilization")
+    let ms = |name: &str| match value(name) {
+        "none" => "none".to_string(),
+        v => format!("{v} ms"),
+    };
+    let waits = match value("wait_assign_p50_ms") {
+        "none" => "none".to_string(),
+        p50 => format!(
+            "{p50}/{}/{} ms",
+            value("wait_assign_p90_ms"),
+            value("wait_assign_p99_ms")
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "wait for a driver p50/p90/p99 (assigned orders): {waits}; mean wait for pickup {}; mean delivery {}",
+        ms("wait_pickup_mean_ms"),
+        ms("delivery_time_mean_ms"),
+    );
+    let _ = writeln!(
+        out,
+        "utilization {} over the whole run, {} while orders arrived",
+        value("driver_utilization"),
+        value("driver_utilization_during_arrivals")
     );
     let _ = writeln!(
         out,

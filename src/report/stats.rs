@@ -35,6 +35,9 @@ pub struct Stats {
     pub events_processed: u64,
     /// Instant of the last event.
     pub sim_end_ms: u64,
+    /// Busy time of the whole fleet within `[0, horizon)`, once the run has passed the
+    /// horizon (see [`Stats::note_arrivals_end`]).
+    pub busy_during_arrivals_ms: Option<u128>,
     wait_assign: Histogram,
     wait_pickup_sum_ms: u128,
     picked_up: u64,
@@ -60,6 +63,21 @@ impl Stats {
             if let Some(delivered) = order.delivered_at {
                 self.delivery_time_sum_ms += u128::from(delivered.saturating_sub(picked).as_ms());
             }
+        }
+    }
+
+    /// Takes the fleet's busy time up to `horizon` (the end of arrivals), once: call it
+    /// before the first event at or after the horizon is applied, or at the end of a run
+    /// that never got there. Utilization over the whole run includes the drain after
+    /// arrivals stop; this one does not.
+    pub fn note_arrivals_end(&mut self, engine: &crate::engine::Engine, horizon: crate::time::Millis) {
+        if self.busy_during_arrivals_ms.is_none() {
+            let busy = engine
+                .drivers()
+                .iter()
+                .map(|d| u128::from(d.busy_ms_at(horizon)))
+                .sum();
+            self.busy_during_arrivals_ms = Some(busy);
         }
     }
 

@@ -240,7 +240,11 @@ impl<'a> LoadRun<'a> {
     fn run(&mut self, progress: &mut dyn Progress) -> Result<(), RunError> {
         // One arrival is queued at a time: the next is drawn when it fires.
         self.schedule_next_arrival()?;
+        let horizon = self.scenario.horizon.0;
         while let Some((at, _, event)) = self.queue.pop() {
+            if at >= horizon {
+                self.stats.note_arrivals_end(&self.engine, horizon);
+            }
             self.now = at;
             self.stats.events_processed += 1;
             if let Some(order) = event.holds() {
@@ -259,6 +263,7 @@ impl<'a> LoadRun<'a> {
             }
         }
         progress.tick(self.now);
+        self.stats.note_arrivals_end(&self.engine, horizon);
         if !self.engine.orders().is_empty() {
             return Err(RunError::Internal(format!(
                 "{} orders never ended",

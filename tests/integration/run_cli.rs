@@ -208,6 +208,14 @@ pickup_deadline = "1000h"
             (utilization - 0.8).abs() < 0.03,
             "seed {seed}: utilization {utilization}"
         );
+        // Over the arrivals alone (no drain after the horizon) it is ρ as well.
+        let during: f64 = summary_value(&out, "driver_utilization_during_arrivals")
+            .parse()
+            .unwrap();
+        assert!(
+            (during - 0.8).abs() < 0.03,
+            "seed {seed}: during arrivals {during}"
+        );
     }
 }
 
@@ -428,6 +436,36 @@ fn optional_reports_of_an_earlier_run_do_not_survive_a_rerun() {
 }
 
 #[test]
+fn utilization_during_arrivals_leaves_out_the_drain() {
+    // 5 drivers, 24 orders an hour for a day, each taking exactly 10 minutes: ρ = 0.8 while
+    // orders arrive (±4 % over ~576 orders); after the horizon the fleet drains its last
+    // orders and idles, so the whole-run figure is lower, and it is exactly
+    // Σ busy_ms ÷ (drivers × sim_end_ms).
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write_scenario(
+        dir.path(),
+        "drain.toml",
+        "horizon = \"24h\"\n[fleet]\ndrivers = 5\n[demand]\nrate = \"24/h\"\n[behavior]\npickup_delay = \"0s\"\ndelivery_time = \"10m\"\nrating = { probability = 0.0 }\n[dispatch]\npickup_deadline = \"2h\"\n",
+    );
+    let out = dir.path().join("out");
+    run(&scenario, &out, &[]);
+    let during: f64 = summary_value(&out, "driver_utilization_during_arrivals")
+        .parse()
+        .unwrap();
+    let whole: f64 = summary_value(&out, "driver_utilization").parse().unwrap();
+    assert!((during - 0.8).abs() < 0.08, "{during}");
+    assert!(whole < during, "{whole} vs {during}");
+    let rankings = std::fs::read_to_string(out.join("driver_rankings.csv")).unwrap();
+    let busy: u64 = rankings
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(7).unwrap().parse::<u64>().unwrap())
+        .sum();
+    let end: f64 = summary_value(&out, "sim_end_ms").parse().unwrap();
+    assert_eq!(format!("{:.4}", busy as f64 / (5.0 * end)), format!("{whole:.4}"));
+}
+
+#[test]
 fn the_main_job_writes_no_tracked_file() {
     // Regression: reports/evening/ was both the README's default output and the golden
     // data, so a run with another seed made `cargo test` fail. Goldens live in
@@ -450,4 +488,27 @@ fn the_main_job_writes_no_tracked_file() {
         let files: Vec<&str> = files.lines().collect();
         assert_eq!(files, ["reports/.gitignore"], "tracked files under reports/");
     }
+}
+
+#[test]
+fn empty_statistics_print_as_none() {
+    // Regression (issue 7): a run without orders printed "//" and " ms" for its empty
+    // statistics; summary.csv keeps the empty cell SPEC §6 asks for.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write_scenario(
+        dir.path(),
+        "quiet.toml",
+        "horizon = \"10m\"\n[demand]\nrate = \"0/m\"\n",
+    );
+    let out = dir.path().join("out");
+    let r = courier_sim(&["run", scenario.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(
+            "wait for a driver p50/p90/p99 (assigned orders): none; mean wait for pickup none; mean delivery none"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(summary_value(&out, "wait_assign_p50_ms"), "");
 }
