@@ -4,6 +4,7 @@
 // Test code: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod report_set;
 mod run_cli;
 mod script_cli;
 mod support;
