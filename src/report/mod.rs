@@ -1,8 +1,9 @@
 //! The CSV reports of SPEC §6, written atomically and streamed: `orders.csv` takes one row
 //! as each order is retired (in id order, since orders retire from the front), the optional
 //! `events.csv` and `notifications.csv` take rows as they happen, and `driver_rankings.csv`
-//! and `summary.csv` are written at the end. Every file appears under its final name only
-//! when the whole set is complete.
+//! and `summary.csv` are written at the end. The set is written in a hidden sibling of the
+//! report folder and replaces the folder in one step when it is complete ([`atomic`]): the
+//! folder always holds one whole run's reports.
 
 pub mod atomic;
 pub mod row;
@@ -49,6 +50,9 @@ pub const RANKING_COLUMNS: [&str; 10] = [
     "assigned_then_cancelled",
 ];
 
+/// Columns of `summary.csv`.
+pub const SUMMARY_COLUMNS: [&str; 2] = ["metric", "value"];
+
 /// Columns of `events.csv`.
 pub const EVENT_COLUMNS: [&str; 6] = ["time_ms", "seq", "kind", "order_id", "driver", "detail"];
 
@@ -78,30 +82,61 @@ impl std::fmt::Display for ReportError {
 
 impl std::error::Error for ReportError {}
 
-/// The reports of one run, being written.
+impl ReportError {
+    /// Whether the folder was refused because replacing it could delete someone's files (it
+    /// is not absent, empty or a courier-sim report folder, or it is the current folder or a
+    /// mount point). The folder was left as it was.
+    pub fn is_refusal(&self) -> bool {
+        atomic::is_refusal(&self.source)
+    }
+}
+
+/// Every file a report set may hold, with its header row, to recognise a report folder.
+fn known_files() -> Vec<atomic::KnownFile> {
+    let known = |name, columns: &[&str]| atomic::KnownFile {
+        name,
+        header: columns.join(","),
+    };
+    vec![
+        known("orders.csv", &ORDER_COLUMNS),
+        known("driver_rankings.csv", &RANKING_COLUMNS),
+        known("summary.csv", &SUMMARY_COLUMNS),
+        known("events.csv", &EVENT_COLUMNS),
+        known("notifications.csv", &NOTIFICATION_COLUMNS),
+    ]
+}
+
+/// The reports of one run, being written. Dropped without [`Reports::finish`] (a failed
+/// run), it leaves the report folder as it was.
 pub struct Reports {
     dir: PathBuf,
     orders: RowWriter,
     events: Option<RowWriter>,
     notifications: Option<RowWriter>,
     event_seq: u64,
+    /// Last, so that the files are closed before an unfinished set is removed.
+    staged: atomic::StagedDir,
 }
 
 impl Reports {
-    /// Starts the reports in `dir` (created if needed).
+    /// Starts the reports of `dir`: checks that `dir` is absent, empty or a report folder
+    /// (anything else is refused, see [`ReportError::is_refusal`]), creates its parent if
+    /// needed, and starts writing the set beside it. `dir` changes only on
+    /// [`Reports::finish`].
     pub fn create(dir: &Path, events: bool, notifications: bool) -> Result<Reports, ReportError> {
         let fail = |source| ReportError {
             dir: dir.to_path_buf(),
             source,
         };
-        std::fs::create_dir_all(dir).map_err(fail)?;
-        let orders = RowWriter::create(dir, "orders.csv", &ORDER_COLUMNS).map_err(fail)?;
+        let staged = atomic::StagedDir::create(dir, known_files()).map_err(fail)?;
+        let at = staged.path();
+        let orders = RowWriter::create(at, "orders.csv", &ORDER_COLUMNS).map_err(fail)?;
         let events = events
-            .then(|| RowWriter::create(dir, "events.csv", &EVENT_COLUMNS))
+            .then(|| RowWriter::create(at, "events.csv", &EVENT_COLUMNS))
             .transpose()
             .map_err(fail)?;
         let notifications = notifications
-            .then(|| RowWriter::create(dir, "notifications.csv", &NOTIFICATION_COLUMNS))
+            .then(|| RowWriter::create(at, "notifications.csv", &NOTIFICATION_COLUMNS))
             .transpose()
             .map_err(fail)?;
         Ok(Reports {
@@ -110,6 +145,7 @@ impl Reports {
             events,
             notifications,
             event_seq: 0,
+            staged,
         })
     }
 
@@ -192,7 +228,9 @@ impl Reports {
         result.map_err(|e| self.fail(e))
     }
 
-    /// Writes the rankings and the summary, then moves every report to its final name.
+    /// Writes the rankings and the summary, then puts the whole set in place of the report
+    /// folder in one step (the set it replaces, with any optional report this run did not
+    /// write, goes with it).
     pub fn finish(
         self,
         engine: &Engine,
@@ -204,45 +242,26 @@ impl Reports {
             dir: dir.clone(),
             source,
         };
-        let mut rankings = RowWriter::create(&dir, "driver_rankings.csv", &RANKING_COLUMNS).map_err(fail)?;
+        let at = self.staged.path();
+        let mut rankings = RowWriter::create(at, "driver_rankings.csv", &RANKING_COLUMNS).map_err(fail)?;
         for row in ranking_rows(engine, run_length) {
             for field in &row {
                 rankings.text(field);
             }
             rankings.end().map_err(fail)?;
         }
-        let mut summary_csv = RowWriter::create(&dir, "summary.csv", &["metric", "value"]).map_err(fail)?;
+        let mut summary_csv = RowWriter::create(at, "summary.csv", &SUMMARY_COLUMNS).map_err(fail)?;
         for (metric, value) in summary {
             summary_csv.text(metric).text(value);
             summary_csv.end().map_err(fail)?;
         }
-        // Optional reports this run did not write must not survive from an earlier run: the
-        // folder describes one run.
-        let stale: Vec<&str> = [
-            ("events.csv", self.events.is_none()),
-            ("notifications.csv", self.notifications.is_none()),
-        ]
-        .into_iter()
-        .filter_map(|(name, absent)| absent.then_some(name))
-        .collect();
         let mut all = vec![self.orders, rankings, summary_csv];
         all.extend(self.events);
         all.extend(self.notifications);
-        // Flush everything first, so a failure leaves no report under its final name.
-        let mut files: Vec<_> = all.into_iter().map(RowWriter::into_file).collect();
-        for file in &mut files {
+        for file in all {
             file.finish().map_err(fail)?;
         }
-        for file in files {
-            file.commit().map_err(fail)?;
-        }
-        for name in stale {
-            match std::fs::remove_file(dir.join(name)) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(fail(e)),
-                _ => {}
-            }
-        }
-        Ok(())
+        self.staged.commit().map_err(fail)
     }
 }
 

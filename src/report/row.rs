@@ -4,14 +4,13 @@
 //! run is written on the hot path. Tests read the output back with the `csv` crate.
 
 use std::fmt::Display;
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use super::atomic::PendingFile;
-
-/// One CSV file being written row by row, under a temporary name until committed.
+/// One CSV file being written row by row (into the staging folder of its report set).
 pub struct RowWriter {
-    file: PendingFile,
+    file: BufWriter<File>,
     line: Vec<u8>,
     fields: usize,
 }
@@ -20,7 +19,7 @@ impl RowWriter {
     /// Starts `dir/name` with its header row.
     pub fn create(dir: &Path, name: &str, header: &[&str]) -> io::Result<RowWriter> {
         let mut w = RowWriter {
-            file: PendingFile::create(dir, name)?,
+            file: BufWriter::with_capacity(1 << 16, super::atomic::create_file(dir, name)?),
             line: Vec::with_capacity(256),
             fields: 0,
         };
@@ -78,14 +77,15 @@ impl RowWriter {
     pub fn end(&mut self) -> io::Result<()> {
         self.line.push(b'\n');
         self.fields = 0;
-        let result = self.file.writer().write_all(&self.line);
+        let result = self.file.write_all(&self.line);
         self.line.clear();
         result
     }
 
-    /// The underlying file, to finish and commit.
-    pub fn into_file(self) -> PendingFile {
-        self.file
+    /// Flushes the rows and syncs the file to disk.
+    pub fn finish(self) -> io::Result<()> {
+        let file = self.file.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.sync_all()
     }
 }
 
@@ -118,7 +118,7 @@ mod tests {
             .opt(Some(0))
             .text("");
         w.end().unwrap();
-        w.into_file().commit().unwrap();
+        w.finish().unwrap();
         let mut reader = csv::Reader::from_path(dir.path().join("t.csv")).unwrap();
         let rows: Vec<Vec<String>> = reader
             .records()

@@ -47,3 +47,14 @@ pub fn scripts_in(dir: &Path) -> Vec<PathBuf> {
     found.sort();
     found
 }
+
+/// Runs `courier-sim ARGS…` from the package root with extra environment variables, and
+/// returns how it ended, killed or not.
+pub fn courier_sim_with_env(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_courier-sim"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
+}
