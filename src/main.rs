@@ -311,7 +311,11 @@ fn run(path: &std::path::Path, seed: Option<u64>, out: Option<PathBuf>, quiet: b
         }
         Err(e) => {
             eprintln!("courier-sim: {e}");
-            eprintln!("reproduce with: courier-sim run {} --seed {seed}", path.display());
+            // A refused folder is the user's choice to change, not a run to reproduce.
+            let refused = matches!(&e, load::RunError::Report(r) if r.is_refusal());
+            if !refused {
+                eprintln!("reproduce with: courier-sim run {} --seed {seed}", path.display());
+            }
             ExitCode::from(2)
         }
     }
