@@ -228,6 +228,7 @@ fn a_folder_that_is_not_a_report_folder_is_refused_before_the_run() {
         "{}",
         r.stderr
     );
+    assert!(!r.stderr.contains("reproduce with"), "{}", r.stderr);
     assert_eq!(entries(&out), ["notes.txt"]);
     assert_eq!(entries(parent.path()), ["mine"]);
     // A report folder into which someone put a file of their own is refused too: replacing
