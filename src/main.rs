@@ -311,9 +311,8 @@ fn run(path: &std::path::Path, seed: Option<u64>, out: Option<PathBuf>, quiet: b
         }
         Err(e) => {
             eprintln!("courier-sim: {e}");
-            // A refused folder is the user's choice to change, not a run to reproduce.
-            let refused = matches!(&e, load::RunError::Report(r) if r.is_refusal());
-            if !refused {
+            // Only a bug is worth reproducing: a refused folder or a full disk is not the seed's.
+            if matches!(e, load::RunError::Internal(_)) {
                 eprintln!("reproduce with: courier-sim run {} --seed {seed}", path.display());
             }
             ExitCode::from(2)

@@ -75,6 +75,8 @@ pub enum ConfigError {
     EmptyCatalog,
     /// An item name appears twice in the catalog.
     DuplicateItem(String),
+    /// An item name is empty or holds a control character.
+    BadItemName(String),
 }
 
 impl std::fmt::Display for ConfigError {
@@ -85,6 +87,10 @@ impl std::fmt::Display for ConfigError {
             }
             ConfigError::EmptyCatalog => f.write_str("the catalog needs at least one item"),
             ConfigError::DuplicateItem(item) => write!(f, "item `{item}` appears twice in the catalog"),
+            ConfigError::BadItemName(item) => write!(
+                f,
+                "{item:?} cannot be an item name: it needs a visible character and no control characters"
+            ),
         }
     }
 }
@@ -759,6 +765,9 @@ fn validate_catalog(items: &[String]) -> Result<(), ConfigError> {
         return Err(ConfigError::EmptyCatalog);
     }
     for (i, item) in items.iter().enumerate() {
+        if item.trim().is_empty() || item.chars().any(char::is_control) {
+            return Err(ConfigError::BadItemName(item.clone()));
+        }
         if items[..i].contains(item) {
             return Err(ConfigError::DuplicateItem(item.clone()));
         }

@@ -413,6 +413,18 @@ fn validate(s: &Scenario) -> Result<(), Invalid> {
             ),
         );
     }
+    if let Some(bad) = s
+        .items
+        .iter()
+        .find(|item| item.trim().is_empty() || item.chars().any(char::is_control))
+    {
+        return fail(
+            "items",
+            format!(
+                "{bad:?} cannot be an item name: it must have a visible character and no control characters"
+            ),
+        );
+    }
     if let Some(dup) = s
         .items
         .iter()
@@ -466,6 +478,18 @@ fn validate(s: &Scenario) -> Result<(), Invalid> {
                 ),
             );
         }
+        // Points are placed on a flat disc around the centre; one that reaches a pole has
+        // no sensible positions beyond it.
+        let reach_degrees = area.radius_km / crate::engine::geo::EARTH_RADIUS_KM.to_radians();
+        if area.center[0].abs() + reach_degrees >= 90.0 {
+            return fail(
+                "area.radius_km",
+                format!(
+                    "a disc of {} km around latitude {} reaches a pole; move the centre or shrink the radius",
+                    area.radius_km, area.center[0]
+                ),
+            );
+        }
         let (slowest, fastest) = limits::SPEED_KMH;
         if !(area.speed_kmh >= slowest && area.speed_kmh <= fastest) {
             return fail(
@@ -479,8 +503,13 @@ fn validate(s: &Scenario) -> Result<(), Invalid> {
     }
     let expected = s.expected_orders();
     if expected > limits::MAX_EXPECTED_ORDERS {
+        let field = if s.demand.profile.is_empty() {
+            "demand.rate"
+        } else {
+            "demand.profile"
+        };
         return fail(
-            "demand.rate",
+            field,
             format!(
                 "the rate over the horizon ({}) would place about {expected:.3e} orders; the limit is {:.0e}: lower the rate or shorten the horizon",
                 s.horizon.0,

@@ -251,3 +251,21 @@ fn expected_orders_integrate_the_profile_within_the_horizon() {
     let s = parse("p.toml", text).unwrap();
     assert_eq!(s.expected_orders().round(), 600.0 + 1800.0);
 }
+
+#[test]
+fn item_names_need_a_visible_character_and_discs_stay_off_the_poles() {
+    for text in [
+        "items = [\"\"]\n",
+        "items = [\"a\", \" \"]\n",
+        "items = [\"a\\tb\"]\n",
+    ] {
+        assert_eq!(err(text).field.as_deref(), Some("items"), "{text}");
+    }
+    let e = err("[area]\ncenter = [89.0, 0.0]\nradius_km = 200.0\n");
+    assert_eq!(e.field.as_deref(), Some("area.radius_km"));
+    assert!(e.message.contains("reaches a pole"), "{e}");
+    assert!(parse("t.toml", "[area]\ncenter = [89.0, 0.0]\nradius_km = 100.0\n").is_ok());
+    // The product limit blames the profile when there is one.
+    let e = err("horizon = \"24000h\"\n[demand]\nprofile = [{ from = \"0s\", rate = \"1000/s\" }]\n");
+    assert_eq!(e.field.as_deref(), Some("demand.profile"));
+}

@@ -465,7 +465,9 @@ fn point_in_disc(rng: &mut ChaCha8Rng, center: [f64; 2], radius_km: f64) -> Opti
     let km_per_degree = crate::engine::geo::EARTH_RADIUS_KM.to_radians();
     let lat = center[0] + r * theta.sin() / km_per_degree;
     let lon = center[1] + r * theta.cos() / (km_per_degree * center[0].to_radians().cos().max(1e-6));
-    LatLon::new(lat, lon.clamp(-180.0, 180.0))
+    // Across the antimeridian longitudes wrap (179.9° east and then -179.9°).
+    let lon = (lon + 180.0).rem_euclid(360.0) - 180.0;
+    LatLon::new(lat, lon)
 }
 
 /// Runs `scenario` under `seed` and writes its reports into `dir`, whole or not at all.
@@ -479,4 +481,21 @@ pub fn run_to_dir(
     let result = run(scenario, seed, &mut reports, progress)?;
     reports.finish(&result.engine, &result.summary, Millis(result.stats.sim_end_ms))?;
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_across_the_antimeridian_wrap_instead_of_piling_up_at_180() {
+        let mut rng = streams::stream(1, Purpose::CustomerPlaces);
+        let points: Vec<LatLon> = (0..1000)
+            .map(|_| point_in_disc(&mut rng, [0.0, 179.99], 10.0).unwrap())
+            .collect();
+        let west = points.iter().filter(|p| p.lon < 0.0).count();
+        assert!(west > 100, "{west} points wrapped to the west");
+        assert!(points.iter().all(|p| p.lon.abs() < 180.0 && p.lat.abs() < 0.1));
+        assert!(!points.iter().any(|p| p.lon == 180.0));
+    }
 }
