@@ -5,12 +5,14 @@
 //!   again against `shuttle` by the model-checking test);
 //! - [`run`]: the threads: N workers place orders at their instants and perform drivers'
 //!   and customers' actions; one timer thread fires pickup deadlines;
+//! - [`scale`]: the time scale, its bounds and default, and wall/virtual conversions;
 //! - [`log`] and [`check`]: the operation log and the replay checker.
 
 pub mod check;
 pub mod kernel;
 pub mod log;
 pub mod run;
+pub mod scale;
 pub mod script_host;
 
 /// The synchronisation primitives the kernel uses: `std`'s here, `shuttle`'s in the model
