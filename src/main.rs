@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use courier_sim::engine::{rankings, RankBy};
 use courier_sim::sim::load::{self, Progress, RunResult};
+use courier_sim::threaded::scale::TimeScale;
 use courier_sim::time::Millis;
 
 /// A deterministic discrete-event simulator of delivery platforms.
@@ -49,9 +50,9 @@ enum Cmd {
         /// Seed of every random stream (default: the scenario's `seed`).
         #[arg(long)]
         seed: Option<u64>,
-        /// Virtual milliseconds per wall millisecond (1 = real time).
-        #[arg(long, default_value_t = 1.0)]
-        time_scale: f64,
+        /// Virtual milliseconds per wall millisecond, from 0.01 to 1000000 (1 = real time).
+        #[arg(long, value_name = "X", default_value = "1", allow_negative_numbers = true)]
+        time_scale: TimeScale,
         /// Worker threads (plus one timer thread).
         #[arg(long, default_value_t = 4)]
         threads: usize,
@@ -93,7 +94,7 @@ fn main() -> ExitCode {
 
 /// A script on real threads, in real time at `--time-scale 1`: its expectations are
 /// enforced and its log is checked by replay.
-fn threaded_script(path: &std::path::Path, time_scale: f64) -> ExitCode {
+fn threaded_script(path: &std::path::Path, time_scale: TimeScale) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = courier_sim::threaded::script_host::run_script(path, time_scale, &mut LineFlush(&mut out));
@@ -157,15 +158,11 @@ impl<W: Write> Write for LineFlush<'_, W> {
 fn threaded(
     path: &std::path::Path,
     seed: Option<u64>,
-    time_scale: f64,
+    time_scale: TimeScale,
     threads: usize,
     out: Option<PathBuf>,
 ) -> ExitCode {
     use courier_sim::threaded::run;
-    if !(time_scale.is_finite() && time_scale > 0.0) {
-        eprintln!("courier-sim: --time-scale must be a positive number, found {time_scale}");
-        return ExitCode::from(2);
-    }
     if threads == 0 || threads > 1024 {
         eprintln!("courier-sim: --threads must be between 1 and 1024, found {threads}");
         return ExitCode::from(2);
@@ -179,8 +176,7 @@ fn threaded(
     };
     let seed = seed.unwrap_or(scenario.seed);
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-threaded", scenario.name)));
-    let expected_wall =
-        std::time::Duration::from_secs_f64(scenario.horizon.0.as_ms() as f64 / time_scale / 1000.0);
+    let expected_wall = time_scale.wall_uncapped(scenario.horizon.0);
     eprintln!(
         "threaded run of {} (seed {seed}) on {threads} worker threads, time scale {time_scale}: arrivals last about {:.1?} of wall time",
         scenario.name, expected_wall

@@ -15,6 +15,7 @@ use super::sync::{Condvar, Mutex, MutexGuard};
 use courier_sim::engine::{Command, Effects, Engine, Refusal, Reply};
 use courier_sim::sim::EventQueue;
 use courier_sim::threaded::log::LogEntry;
+use courier_sim::threaded::scale::TimeScale;
 use courier_sim::time::Millis;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -307,25 +308,32 @@ impl Progress {
     }
 }
 
-/// The wall clock, scaled: virtual time = wall time since the start × `scale`.
+/// The wall clock, scaled: virtual time = wall time since the start × the scale. Every
+/// conversion saturates (see [`courier_sim::threaded::scale`]), so no scale and no
+/// instant can make it overflow or panic.
 pub struct WallClock {
     start: std::time::Instant,
-    scale: f64,
+    scale: TimeScale,
 }
 
 impl WallClock {
-    /// Starts now; `scale` virtual milliseconds pass per wall millisecond.
-    pub fn start(scale: f64) -> WallClock {
+    /// Starts now.
+    pub fn start(scale: TimeScale) -> WallClock {
         WallClock {
             start: std::time::Instant::now(),
             scale,
         }
     }
+
+    /// Its time scale.
+    pub fn scale(&self) -> TimeScale {
+        self.scale
+    }
 }
 
 impl Clock for WallClock {
     fn now(&self) -> Millis {
-        Millis((self.start.elapsed().as_secs_f64() * 1000.0 * self.scale) as u64)
+        self.scale.virtual_of(self.start.elapsed())
     }
 
     fn wait<'a, T>(
@@ -337,10 +345,10 @@ impl Clock for WallClock {
         match until {
             Some(t) => {
                 // One virtual millisecond more than needed, so a floored `now` is past `t`
-                // on waking instead of spinning on rounding.
-                let virtual_ms = t.as_ms().saturating_sub(self.now().as_ms()) + 1;
-                let wall = std::time::Duration::from_secs_f64(virtual_ms as f64 / self.scale / 1000.0);
-                cv.wait_timeout(guard, wall)
+                // on waking instead of spinning on rounding. Long waits are cut into
+                // pieces of at most a minute; the caller re-checks and waits again.
+                let span = Millis(t.as_ms().saturating_sub(self.now().as_ms()).saturating_add(1));
+                cv.wait_timeout(guard, self.scale.wall(span))
                     .map(|(g, _)| g)
                     .unwrap_or_else(|p| p.into_inner().0)
             }

@@ -12,6 +12,7 @@ use std::sync::Mutex;
 
 use super::check::{self, Verdict};
 use super::kernel::{Clock, Locking, ManualClock, Progress, SharedEngine, TimedQueue, WallClock};
+use super::scale::TimeScale;
 use crate::engine::{Command, CustomerId, Effects, Engine, Event, ItemId, OrderId, Refusal, Timer};
 use crate::notify;
 use crate::report::{ReportError, Reports, Stats};
@@ -27,7 +28,7 @@ pub struct Options {
     /// Seed of every random stream.
     pub seed: u64,
     /// Virtual milliseconds per wall millisecond.
-    pub time_scale: f64,
+    pub time_scale: TimeScale,
     /// Worker threads.
     pub threads: usize,
     /// The locking of the shared engine (broken only in mutation tests).
@@ -39,7 +40,7 @@ pub struct Options {
 
 impl Options {
     /// Correct locking and a six-hour stall limit.
-    pub fn new(seed: u64, time_scale: f64, threads: usize) -> Options {
+    pub fn new(seed: u64, time_scale: TimeScale, threads: usize) -> Options {
         Options {
             seed,
             time_scale,

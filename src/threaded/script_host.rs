@@ -12,16 +12,17 @@ use std::time::Duration;
 
 use super::kernel::{Clock, Locking, SharedEngine, TimedQueue, WallClock};
 use super::log::LogEntry;
+use super::scale::TimeScale;
 use crate::engine::{Command, ConfigError, Engine, EngineConfig, Outcome, Refusal, Timer};
 use crate::script::host::{Fired, Host};
 use crate::script::ScriptError;
 use crate::time::Millis;
 
-/// Runs a script on real threads at `scale` virtual ms per wall ms, enforcing its
-/// expectations, then checks the run's log by replay.
+/// Runs a script on real threads at `scale`, enforcing its expectations, then checks the
+/// run's log by replay.
 pub fn run_script(
     path: &std::path::Path,
-    scale: f64,
+    scale: TimeScale,
     out: &mut dyn std::io::Write,
 ) -> Result<(crate::script::RunSummary, super::check::Verdict), ScriptError> {
     let (file, lines) = crate::script::load(path)?;
@@ -37,7 +38,7 @@ pub fn run_script(
 pub struct ThreadedHost {
     shared: Arc<SharedEngine<()>>,
     clock: Arc<WallClock>,
-    scale: f64,
+    scale: TimeScale,
     timers: Arc<TimedQueue<Timer>>,
     fired: Receiver<Fired>,
     timer_thread: Option<JoinHandle<()>>,
@@ -46,8 +47,8 @@ pub struct ThreadedHost {
 }
 
 impl ThreadedHost {
-    /// Starts the clock (`scale` virtual ms per wall ms) and the timer thread.
-    pub fn start(scale: f64) -> ThreadedHost {
+    /// Starts the clock at `scale` and the timer thread.
+    pub fn start(scale: TimeScale) -> ThreadedHost {
         let shared = Arc::new(SharedEngine::new(Engine::default(), (), Locking::Correct));
         let clock = Arc::new(WallClock::start(scale));
         let timers: Arc<TimedQueue<Timer>> = Arc::new(TimedQueue::default());
@@ -156,7 +157,7 @@ impl Host for ThreadedHost {
             // Sleep until `until` comes or a timer fires, whichever is first; once `until`
             // has come, until the timers due by then have fired.
             let wait = if now < until {
-                Duration::from_secs_f64((until.as_ms() - now.as_ms()) as f64 / self.scale / 1000.0)
+                self.scale.wall(until.saturating_sub(now))
             } else {
                 Duration::from_secs(1)
             };
