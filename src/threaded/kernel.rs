@@ -4,17 +4,29 @@
 //! against `shuttle` in the model-checking test (`tests/model.rs`), which explores thread
 //! schedules of exactly this code.
 //!
-//! Locking design: one mutex around the engine (and the behaviour model beside it). A
-//! command is checked and applied, its log entry appended and its follow-ups computed in
-//! one critical section, so "check, then act" is atomic and the log order is the order of
-//! effect. The critical section is short (one `apply`, a few microseconds), and measured
-//! throughput with 1–8 threads stays flat (see the issue note), so finer locks would buy
-//! nothing but risk.
+//! Locking design: one mutex around the engine, the behaviour model beside it, the log and
+//! the pending deadline timers. A command is checked and applied, its log entry appended
+//! and its follow-ups computed in one critical section, so "check, then act" is atomic and
+//! the log order is the order of effect. The critical section is short (one `apply`, a few
+//! microseconds), and measured throughput with 1–8 threads stays flat, so finer locks
+//! would buy nothing but risk.
+//!
+//! Time: the engine, not the timer thread, decides when a deadline takes effect (SPEC §2).
+//! The shared state keeps every pending timer (from each operation's `effects.timers`) in
+//! (time, sequence) order. Before a command is applied at instant `at`, every pending timer
+//! due at or before `at` is fired first, each at its own due instant, with its follow-ups
+//! computed like any command's, in the same critical section. So a deadline frees its
+//! driver and records `cancelled_ms` at exactly created + deadline however late any thread
+//! runs, and the log's instants never go backwards: a pending timer is never earlier than
+//! the last logged instant, since each operation fires everything due by its own instant
+//! first. The timer thread only waits for the next due instant and asks the shared engine
+//! to fire what is due ([`SharedEngine::fire_due`]); whether it or a command gets there
+//! first changes nothing but the log entry's [`Origin`].
 
 use super::sync::{Condvar, Mutex, MutexGuard};
-use courier_sim::engine::{Command, Effects, Engine, Refusal, Reply};
+use courier_sim::engine::{Command, Effects, Engine, Event, Refusal, Reply, Timer, TimerRequest};
 use courier_sim::sim::EventQueue;
-use courier_sim::threaded::log::LogEntry;
+use courier_sim::threaded::log::{LogEntry, Origin};
 use courier_sim::threaded::scale::TimeScale;
 use courier_sim::time::Millis;
 
@@ -45,19 +57,73 @@ pub enum Locking {
     CheckThenAct,
 }
 
-/// What one applied command produced.
+/// One operation as it is applied, shown to the caller's follow-up under the lock.
 #[derive(Debug)]
-pub struct Applied<F> {
+pub struct Step<'a> {
     /// Its position in the log.
     pub seq: u64,
     /// The instant it took effect.
     pub at: Millis,
+    /// A command, or a timer the engine fired.
+    pub origin: Origin,
+    /// What was applied.
+    pub command: &'a Command,
+    /// The engine's answer.
+    pub result: &'a Result<Reply, Refusal>,
+    /// Its effects (empty when refused).
+    pub effects: &'a Effects,
+}
+
+/// One applied operation, handed back to the caller.
+#[derive(Debug)]
+pub struct Op<F> {
+    /// Its position in the log.
+    pub seq: u64,
+    /// The instant it took effect.
+    pub at: Millis,
+    /// A command, or a timer the engine fired.
+    pub origin: Origin,
     /// The engine's answer.
     pub result: Result<Reply, Refusal>,
-    /// Its effects (empty when refused).
+    /// Its effects (empty when refused); new timers are already pending in the engine.
     pub effects: Effects,
     /// What the caller computed from the state right after it, under the same lock.
     pub follow_up: F,
+}
+
+/// What one [`SharedEngine::apply`] did: the timers that were due by the command's
+/// instant, fired first at their own instants, then the command.
+#[derive(Debug)]
+pub struct Applied<F> {
+    /// Timers fired on the command's way in, in log order.
+    pub fired: Vec<Op<F>>,
+    /// The command itself.
+    pub command: Op<F>,
+}
+
+impl<F> Applied<F> {
+    /// Every operation, in log order: the fired timers, then the command.
+    pub fn ops(&self) -> impl Iterator<Item = &Op<F>> {
+        self.fired.iter().chain(std::iter::once(&self.command))
+    }
+
+    /// Every operation by value, in log order.
+    pub fn into_ops(self) -> impl Iterator<Item = Op<F>> {
+        self.fired.into_iter().chain(std::iter::once(self.command))
+    }
+}
+
+/// Everything the shared engine held, once the threads are done.
+#[derive(Debug)]
+pub struct Parts<S> {
+    /// The final engine.
+    pub engine: Engine,
+    /// The companion state.
+    pub companion: S,
+    /// Every operation, in the order it took effect.
+    pub log: Vec<LogEntry>,
+    /// Timers set and not fired, in (time, sequence) order.
+    pub pending: Vec<TimerRequest>,
 }
 
 struct EngineState<S> {
@@ -67,6 +133,81 @@ struct EngineState<S> {
     last: Millis,
     /// Orders neither delivered nor cancelled.
     live_orders: u64,
+    /// Deadline timers set and not yet fired, in (time, sequence) order.
+    timers: EventQueue<Timer>,
+}
+
+/// The follow-up a caller computes after each operation, under the lock.
+pub trait FollowUp<S, F>: FnMut(&Engine, &mut S, &Step<'_>) -> F {}
+impl<S, F, T: FnMut(&Engine, &mut S, &Step<'_>) -> F> FollowUp<S, F> for T {}
+
+impl<S> EngineState<S> {
+    /// Fires, in (time, sequence) order, every pending timer due at or before `by`, each
+    /// at its own due instant.
+    fn fire_due<F>(&mut self, by: Millis, origin: Origin, follow_up: &mut impl FollowUp<S, F>) -> Vec<Op<F>> {
+        let mut fired = Vec::new();
+        while let Some((due, _, timer)) = self.timers.pop_due(by) {
+            // `due` is never before `last` (see the module docs); `max` only keeps the
+            // log's order of instants should that ever break, and the checker would see it.
+            let at = due.max(self.last);
+            let command = timer.command();
+            let mut fx = Effects::default();
+            let result = self.engine.apply_into(at, &command, &mut fx);
+            fired.push(self.record(at, origin, command, result, fx, follow_up));
+        }
+        fired
+    }
+
+    /// Logs an applied operation, keeps its timers, and computes its follow-up.
+    fn record<F>(
+        &mut self,
+        at: Millis,
+        origin: Origin,
+        command: Command,
+        result: Result<Reply, Refusal>,
+        effects: Effects,
+        follow_up: &mut impl FollowUp<S, F>,
+    ) -> Op<F> {
+        self.last = self.last.max(at);
+        for event in &effects.events {
+            match event {
+                Event::Placed(_) => self.live_orders += 1,
+                Event::Delivered(..) | Event::Cancelled(..) => {
+                    self.live_orders = self.live_orders.saturating_sub(1)
+                }
+                _ => {}
+            }
+        }
+        for request in &effects.timers {
+            // Sequence exhaustion needs 2^64 timers; a dropped one there is the least harm.
+            let _ = self.timers.push(request.at, request.timer);
+        }
+        let seq = self.log.len() as u64;
+        let step = Step {
+            seq,
+            at,
+            origin,
+            command: &command,
+            result: &result,
+            effects: &effects,
+        };
+        let follow_up = follow_up(&self.engine, &mut self.companion, &step);
+        self.log.push(LogEntry {
+            seq,
+            at,
+            origin,
+            command,
+            result: result.clone(),
+        });
+        Op {
+            seq,
+            at,
+            origin,
+            result,
+            effects,
+            follow_up,
+        }
+    }
 }
 
 /// One engine shared by every thread, with a companion state `S` (the behaviour model)
@@ -85,6 +226,7 @@ impl<S> SharedEngine<S> {
             log: Vec::new(),
             last: Millis::ZERO,
             live_orders: 0,
+            timers: EventQueue::new(),
         };
         SharedEngine {
             state: Mutex::new(state),
@@ -92,18 +234,20 @@ impl<S> SharedEngine<S> {
         }
     }
 
-    /// Applies `command` at the clock's instant, logs it, and runs `follow_up` on the state
-    /// right after it (still under the lock).
+    /// Applies `command` at the clock's instant and logs it, after firing every pending
+    /// timer due by that instant at its own instant. `follow_up` runs on the state right
+    /// after each operation (still under the lock).
     pub fn apply<C: Clock, F>(
         &self,
         clock: &C,
         command: Command,
-        follow_up: impl FnOnce(&Engine, &mut S, Millis, &Result<Reply, Refusal>, &Effects) -> F,
+        mut follow_up: impl FollowUp<S, F>,
     ) -> Applied<F> {
         let mut fx = Effects::default();
         let mut state = lock(&self.state);
         // Read the clock under the lock, so instants never go backwards in log order.
         let at = clock.now().max(state.last);
+        let fired = state.fire_due(at, Origin::TimerBeforeCommand, &mut follow_up);
         let result = match self.locking {
             Locking::Correct => state.engine.apply_into(at, &command, &mut fx),
             Locking::CheckThenAct => {
@@ -117,32 +261,19 @@ impl<S> SharedEngine<S> {
                 result
             }
         };
-        let state = &mut *state;
-        state.last = state.last.max(at);
-        for event in &fx.events {
-            match event {
-                courier_sim::engine::Event::Placed(_) => state.live_orders += 1,
-                courier_sim::engine::Event::Delivered(..) | courier_sim::engine::Event::Cancelled(..) => {
-                    state.live_orders = state.live_orders.saturating_sub(1)
-                }
-                _ => {}
-            }
-        }
-        let seq = state.log.len() as u64;
-        state.log.push(LogEntry {
-            seq,
-            at,
-            command,
-            result: result.clone(),
-        });
-        let follow_up = follow_up(&state.engine, &mut state.companion, at, &result, &fx);
-        Applied {
-            seq,
-            at,
-            result,
-            effects: fx,
-            follow_up,
-        }
+        let command = state.record(at, Origin::Command, command, result, fx, &mut follow_up);
+        Applied { fired, command }
+    }
+
+    /// Fires, in (time, sequence) order, every pending timer due at or before `by`, each
+    /// at its own due instant, with `follow_up` after each (under the lock).
+    pub fn fire_due<F>(&self, by: Millis, mut follow_up: impl FollowUp<S, F>) -> Vec<Op<F>> {
+        lock(&self.state).fire_due(by, Origin::Timer, &mut follow_up)
+    }
+
+    /// The instant of the earliest pending timer.
+    pub fn next_timer(&self) -> Option<Millis> {
+        lock(&self.state).timers.next_time()
     }
 
     /// Changes the engine's settings (refused once an order exists). Settings are not
@@ -165,13 +296,28 @@ impl<S> SharedEngine<S> {
         f(&state.engine, &state.companion)
     }
 
-    /// The final engine, companion and log.
-    pub fn into_parts(self) -> (Engine, S, Vec<LogEntry>) {
-        let state = self
+    /// Runs `f` on the engine and the companion (mutable) under the lock.
+    pub fn with_companion<R>(&self, f: impl FnOnce(&Engine, &mut S) -> R) -> R {
+        let mut state = lock(&self.state);
+        let state = &mut *state;
+        f(&state.engine, &mut state.companion)
+    }
+
+    /// The final engine, companion, log and pending timers.
+    pub fn into_parts(self) -> Parts<S> {
+        let mut state = self
             .state
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        (state.engine, state.companion, state.log)
+        let pending = std::iter::from_fn(|| state.timers.pop())
+            .map(|(at, _, timer)| TimerRequest { at, timer })
+            .collect();
+        Parts {
+            engine: state.engine,
+            companion: state.companion,
+            log: state.log,
+            pending,
+        }
     }
 }
 
@@ -242,12 +388,6 @@ impl<T> TimedQueue<T> {
     pub fn is_idle(&self) -> bool {
         let state = lock(&self.state);
         state.queue.is_empty() && state.busy == 0
-    }
-
-    /// Nothing due at or before `t` is queued or being handled.
-    pub fn settled(&self, t: Millis) -> bool {
-        let state = lock(&self.state);
-        state.busy == 0 && state.queue.next_time().is_none_or(|next| next > t)
     }
 
     /// Items still queued.

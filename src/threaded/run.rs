@@ -1,8 +1,10 @@
 //! The threads of a threaded run and their coordination. Workers take due tasks from one
 //! timed queue: arrivals (placing the order, then queueing the next arrival), double-tap
-//! repeats, and the actions of the behaviour model. A dedicated timer thread takes pickup
-//! deadlines from a second timed queue. Both wait on condition variables until the next
-//! item is due; nothing polls. The main thread waits for the end (every arrival placed,
+//! repeats, and the actions of the behaviour model. Pickup deadlines are kept and fired by
+//! the shared engine itself, at their own instants, before any command that reaches them
+//! (see [`super::kernel`]); a dedicated timer thread waits on a second timed queue for each
+//! deadline's instant and asks the engine to fire what is due, so deadlines also fire while
+//! no command comes. Both queues wait on condition variables; nothing polls. The main thread waits for the end (every arrival placed,
 //! every order ended, no work queued or in hand), closes the queues, replays the log
 //! through the checker and writes the reports.
 
@@ -11,9 +13,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use super::check::{self, Verdict};
-use super::kernel::{Clock, Locking, ManualClock, Progress, SharedEngine, TimedQueue, WallClock};
+use super::kernel::{Clock, Locking, ManualClock, Op, Progress, SharedEngine, Step, TimedQueue, WallClock};
+use super::log::{LogEntry, Origin};
 use super::scale::TimeScale;
-use crate::engine::{Command, CustomerId, Effects, Engine, Event, ItemId, OrderId, Refusal, Timer};
+use crate::engine::{Command, CustomerId, Engine, Event, ItemId, OrderId, Refusal};
 use crate::notify;
 use crate::report::{ReportError, Reports, Stats};
 use crate::scenario::Scenario;
@@ -60,6 +63,8 @@ pub struct Outcome {
     pub summary: Vec<(String, String)>,
     /// The final engine.
     pub engine: Engine,
+    /// Every operation, in the order it took effect.
+    pub log: Vec<LogEntry>,
     /// Whether the run had to be stopped because it made no progress.
     pub stalled: bool,
     /// Wall time of the threaded part.
@@ -78,13 +83,14 @@ struct World {
     shared: SharedEngine<Behaviour>,
     clock: WallClock,
     work: TimedQueue<Task>,
-    timers: TimedQueue<Timer>,
+    /// One wake-up per deadline set, at its instant, for the timer thread.
+    wakeups: TimedQueue<()>,
     progress: Progress,
     arrivals: Mutex<Arrivals>,
     arrivals_done: AtomicBool,
 }
 
-/// Follow-ups of one command, computed under the engine lock.
+/// Follow-ups of one operation, computed under the engine lock.
 struct FollowUps {
     actions: Vec<(Millis, Action)>,
 }
@@ -96,8 +102,9 @@ pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<
     let shared = SharedEngine::new(engine, Behaviour::new(scenario, options.seed), options.locking);
     // Onboarding happens before the threads start, at time 0, and is logged like the rest.
     for command in onboarding(scenario, options.seed) {
-        let applied = shared.apply(&ManualClock::default(), command, |_, _, _, _, _| ());
+        let applied = shared.apply(&ManualClock::default(), command, |_, _, _| ());
         applied
+            .command
             .result
             .map_err(|r| RunError::Internal(format!("onboarding refused: {r}")))?;
     }
@@ -105,7 +112,7 @@ pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<
         shared,
         clock: WallClock::start(options.time_scale),
         work: TimedQueue::default(),
-        timers: TimedQueue::default(),
+        wakeups: TimedQueue::default(),
         progress: Progress::default(),
         arrivals: Mutex::new(arrivals(scenario, options.seed)),
         arrivals_done: AtomicBool::new(false),
@@ -131,17 +138,23 @@ pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<
         });
         stalled = !finished;
         world.work.close();
-        world.timers.close();
+        world.wakeups.close();
     });
     let wall = started.elapsed();
-    let (engine, behaviour, log) = world.shared.into_parts();
+    if !stalled {
+        // Every order has ended, so the timers still pending are no-ops; firing them (at
+        // their own instants) leaves no timer of the run unaccounted for in the log.
+        world.shared.fire_due(Millis(u64::MAX), |_, _, _| ());
+    }
+    let parts = world.shared.into_parts();
+    let (engine, behaviour, log) = (parts.engine, parts.companion, parts.log);
 
     let mut stats = Stats::default();
     stats.events_processed = log.len() as u64;
     stats.no_shows = behaviour.no_shows;
     // As in `run`: the run lasts until the last operation that did something, not until
     // a deadline timer of an order long delivered.
-    let idle_timer = |e: &&super::log::LogEntry| {
+    let idle_timer = |e: &&LogEntry| {
         matches!(
             e.result,
             Ok(crate::engine::Reply::DeadlineExpired { cancelled: false })
@@ -160,7 +173,13 @@ pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<
         None => None,
     };
     let mut report_error = None;
-    let mut verdict = check::check(&config, &log, &engine, |entry, replay, outcome| {
+    let checked = check::Run {
+        config: &config,
+        log: &log,
+        engine: &engine,
+        pending: &parts.pending,
+    };
+    let mut verdict = check::check(checked, |entry, replay, outcome| {
         count(&mut stats, &entry.command, outcome, replay);
         if let (Some(r), None) = (reports.as_mut(), &report_error) {
             if let Err(e) = report_operation(r, entry, replay, outcome) {
@@ -191,6 +210,7 @@ pub fn run(scenario: &Scenario, options: Options, out: Option<&Path>) -> Result<
         verdict,
         summary,
         engine,
+        log,
         stalled,
         wall,
     })
@@ -228,10 +248,17 @@ impl World {
         }
     }
 
+    /// Waits for each deadline's instant and asks the engine to fire what is due by now
+    /// (possibly nothing: a command may have reached it first).
     fn timer_thread(&self) {
-        while let Some((_, timer)) = self.timers.pop_due(&self.clock) {
-            self.apply(timer.command(), None);
-            self.timers.done();
+        while self.wakeups.pop_due(&self.clock).is_some() {
+            let fired = self.shared.fire_due(self.clock.now(), |engine, behaviour, step| {
+                follow_ups(engine, behaviour, step, None)
+            });
+            for op in fired {
+                self.schedule(op);
+            }
+            self.wakeups.done();
             self.progress.bump();
         }
     }
@@ -247,29 +274,46 @@ impl World {
         self.apply(command, Some(a.index));
     }
 
-    /// Applies a command to the shared engine and queues what follows from it.
+    /// Applies a command to the shared engine (after the deadlines due by its instant) and
+    /// queues what follows from each operation.
     fn apply(&self, command: Command, arrival: Option<u64>) {
-        let applied = self.shared.apply(
-            &self.clock,
-            command,
-            |engine, behaviour, at, _result, fx: &Effects| {
-                let mut actions = Vec::new();
-                for event in &fx.events {
-                    actions.extend(behaviour.on_event(engine, at, event));
-                    if let (Event::Placed(order), Some(index)) = (event, arrival) {
-                        actions.extend(behaviour.on_created(*order, index, at));
-                    }
-                }
-                FollowUps { actions }
-            },
-        );
-        for timer in &applied.effects.timers {
-            self.timers.push(timer.at, timer.timer);
+        let applied = self
+            .shared
+            .apply(&self.clock, command, |engine, behaviour, step| {
+                follow_ups(engine, behaviour, step, arrival)
+            });
+        for op in applied.into_ops() {
+            self.schedule(op);
         }
-        for (at, action) in applied.follow_up.actions {
+    }
+
+    /// Queues an operation's timers (for the timer thread) and its follow-up actions.
+    fn schedule(&self, op: Op<FollowUps>) {
+        for timer in &op.effects.timers {
+            self.wakeups.push(timer.at, ());
+        }
+        for (at, action) in op.follow_up.actions {
             self.work.push(at, Task::Act(action));
         }
     }
+}
+
+/// What the behaviour model does next after one operation (computed under the lock).
+/// `arrival` is the arrival number of a placement command.
+fn follow_ups(
+    engine: &Engine,
+    behaviour: &mut Behaviour,
+    step: &Step<'_>,
+    arrival: Option<u64>,
+) -> FollowUps {
+    let mut actions = Vec::new();
+    for event in &step.effects.events {
+        actions.extend(behaviour.on_event(engine, step.at, event));
+        if let (Event::Placed(order), Some(index), Origin::Command) = (event, arrival, step.origin) {
+            actions.extend(behaviour.on_created(*order, index, step.at));
+        }
+    }
+    FollowUps { actions }
 }
 
 /// Takes one replayed operation into the summary counters.
@@ -305,7 +349,7 @@ fn count(
 
 fn report_operation(
     reports: &mut Reports,
-    entry: &super::log::LogEntry,
+    entry: &LogEntry,
     engine: &Engine,
     outcome: Result<&crate::engine::Outcome, Refusal>,
 ) -> Result<(), ReportError> {

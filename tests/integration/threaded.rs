@@ -3,9 +3,14 @@
 //! schedules threads: the race counts and the mutation test are in `tests/model.rs`, under
 //! shuttle.
 
+use courier_sim::engine::{CancelReason, Command, Engine, Event, Reply};
 use courier_sim::scenario;
+use courier_sim::sim::load::engine_config;
+use courier_sim::sim::EventQueue;
+use courier_sim::threaded::log::LogEntry;
 use courier_sim::threaded::run::{self, Options};
 use courier_sim::threaded::scale::TimeScale;
+use courier_sim::time::Millis;
 
 use crate::support::{courier_sim, temp_script};
 
@@ -64,6 +69,169 @@ fn a_small_run_passes_with_correct_locking() {
     assert!(outcome.verdict.passed(), "{:#?}", outcome.verdict.violations);
 }
 
+/// Three drivers for 30 orders a minute, 30% of them no-shows: most orders wait, deadlines
+/// cancel orders both waiting and assigned, and drivers freed by deliveries, cancellations
+/// and deadlines take waiting orders at once.
+const DEADLINES: &str = r#"
+name = "deadlines"
+seed = 5
+horizon = "5m"
+[fleet]
+drivers = 3
+[demand]
+customers = 40
+rate = "30/m"
+double_tap = 0.05
+[behavior]
+pickup_delay = "exp(40s)"
+delivery_time = "exp(30s)"
+no_show = 0.3
+cancel = { probability = 0.1, after = "uniform(0s, 60s)" }
+"#;
+
+/// A deadline firing in a log (told apart by its command alone, so this test reads any
+/// log, whatever else it records).
+fn is_firing(entry: &LogEntry) -> bool {
+    matches!(entry.command, Command::ExpireDeadline { .. })
+}
+
+/// One timer firing: its instant, its command and the engine's answer.
+type Firing = (Millis, Command, Result<Reply, courier_sim::engine::Refusal>);
+
+/// What replaying a log on the virtual clock gave.
+struct VirtualReplay {
+    /// The final state.
+    engine: Engine,
+    /// The replay's own timer firings, with their events.
+    own: Vec<(Firing, Vec<Event>)>,
+    /// The firings the run logged.
+    logged: Vec<Firing>,
+}
+
+/// Replays a threaded run's commands on the virtual clock, with the deadline timers fired
+/// by the replaying engine's own schedule, exactly as the virtual clock fires them (SPEC
+/// §2): before each command, every timer due at or before its instant, each at its own
+/// instant, in (time, sequence) order; at the end, whatever remains. The log's firings are
+/// not applied: they are returned for comparison with the replay's own. Asserts that every
+/// command gives the logged result.
+fn replay_on_the_virtual_clock(config: courier_sim::engine::EngineConfig, log: &[LogEntry]) -> VirtualReplay {
+    let mut engine = Engine::new(config).unwrap();
+    let mut timers = EventQueue::new();
+    let mut own = Vec::new();
+    let mut fire_until = |engine: &mut Engine, timers: &mut EventQueue<_>, until: Millis| {
+        while let Some((due, _, timer)) = timers.pop_due(until) {
+            let command = courier_sim::engine::Timer::command(timer);
+            let outcome = engine.apply(due, &command);
+            let events = outcome.as_ref().map(|o| o.events.clone()).unwrap_or_default();
+            for t in outcome.iter().flat_map(|o| &o.timers) {
+                timers.push(t.at, t.timer).unwrap();
+            }
+            own.push(((due, command, outcome.map(|o| o.reply)), events));
+        }
+    };
+    for entry in log.iter().filter(|e| !is_firing(e)) {
+        fire_until(&mut engine, &mut timers, entry.at);
+        let outcome = engine.apply(entry.at, &entry.command);
+        for t in outcome.iter().flat_map(|o| &o.timers) {
+            timers.push(t.at, t.timer).unwrap();
+        }
+        assert_eq!(
+            outcome.map(|o| o.reply),
+            entry.result,
+            "seq {} at {:?}: {:?} gave another result on the virtual clock",
+            entry.seq,
+            entry.at,
+            entry.command
+        );
+    }
+    fire_until(&mut engine, &mut timers, Millis(u64::MAX));
+    let logged = log
+        .iter()
+        .filter(|e| is_firing(e))
+        .map(|e| (e.at, e.command.clone(), e.result.clone()))
+        .collect();
+    VirtualReplay { engine, own, logged }
+}
+
+/// Regression (defect A): a deadline acted only when the timer thread ran, so a driver was
+/// freed late and `cancelled_ms` recorded the late instant (up to minutes late at 64
+/// threads), and `longest_idle` picked differently from the same operations on the virtual
+/// clock. Now every command first fires the deadlines due by its instant, each at its own.
+#[test]
+fn deadlines_take_effect_at_their_own_instant_on_1_to_64_threads_at_any_time_scale() {
+    let scenario = scenario::parse("deadlines.toml", DEADLINES).unwrap();
+    let deadline = scenario.dispatch.pickup_deadline.0;
+    for threads in [1, 8, 64] {
+        for time_scale in [500.0, 20_000.0] {
+            let case = format!("{threads} threads at time scale {time_scale}");
+            let options = Options::new(scenario.seed, scale(time_scale), threads);
+            let outcome = run::run(&scenario, options, None).unwrap();
+            assert!(!outcome.stalled, "{case}: stalled");
+            assert!(
+                outcome.verdict.passed(),
+                "{case}: {:#?}",
+                outcome.verdict.violations
+            );
+
+            let config = engine_config(&scenario, scenario.seed);
+            let VirtualReplay {
+                engine: replayed,
+                own,
+                logged,
+            } = replay_on_the_virtual_clock(config, &outcome.log);
+            let own_firings: Vec<Firing> = own.iter().map(|(f, _)| f.clone()).collect();
+            if let Some(i) =
+                (0..own_firings.len().max(logged.len())).find(|&i| own_firings.get(i) != logged.get(i))
+            {
+                panic!(
+                    "{case}: firing {i} differs: the virtual clock fired {:?}, the run logged {:?}",
+                    own_firings.get(i),
+                    logged.get(i)
+                );
+            }
+            assert!(replayed == outcome.engine, "{case}: final states differ");
+
+            let mut no_pickup = 0;
+            for order in outcome.engine.orders() {
+                if order.cancel_reason == Some(CancelReason::NoPickup) {
+                    no_pickup += 1;
+                    assert_eq!(
+                        order.cancelled_at,
+                        order.created_at.checked_add(deadline),
+                        "{case}: {} cancelled off its deadline",
+                        order.id
+                    );
+                }
+            }
+            // The load makes both happen in any schedule: a third of the assignments are
+            // no-shows (each driver's no-show draws come from its own seeded stream, in
+            // assignment order), whose orders only the deadline ends, freeing the driver,
+            // while dozens of orders wait at any instant.
+            let freed_by_deadline_took_waiting = own
+                .iter()
+                .filter(|(_, events)| events.iter().any(|e| matches!(e, Event::Assigned(..))))
+                .count();
+            assert!(no_pickup > 0, "{case}: no deadline cancelled an order");
+            assert!(
+                freed_by_deadline_took_waiting > 0,
+                "{case}: no driver freed by a deadline took a waiting order"
+            );
+            eprintln!(
+                "{case}: {} operations, {no_pickup} no_pickup cancellations, {freed_by_deadline_took_waiting} \
+                 deadline-freed drivers took a waiting order",
+                outcome.log.len(),
+            );
+        }
+    }
+}
+
+/// Time at the start of a transcript line, `[HH:MM:SS.mmm] …`, in ms.
+fn instant_of(clock: &str) -> u64 {
+    let (h, m, s_ms) = (&clock[0..2], &clock[3..5], &clock[6..12]);
+    (h.parse::<u64>().unwrap() * 3600 + m.parse::<u64>().unwrap() * 60) * 1000
+        + s_ms.replace('.', "").parse::<u64>().unwrap()
+}
+
 #[test]
 fn the_seeds_sample_script_runs_on_real_threads_with_a_timer_thread() {
     // At 1000x the 60-second deadline is 60 ms of wall time; at --time-scale 1 (the README's
@@ -77,13 +245,20 @@ fn the_seeds_sample_script_runs_on_real_threads_with_a_timer_thread() {
         .lines()
         .find(|l| l.contains("timer: pickup deadline of order-2"))
         .expect("the timer fired");
-    // The timer thread fired it at or after 60 s of virtual time, never before. (How late
-    // depends on the machine's load: a wall-clock matter this test does not assert.)
-    let clock = &timer_line[1..13];
-    let (h, m, s_ms) = (&clock[0..2], &clock[3..5], &clock[6..12]);
-    let ms = (h.parse::<u64>().unwrap() * 3600 + m.parse::<u64>().unwrap() * 60) * 1000
-        + (s_ms.replace('.', "").parse::<u64>().unwrap());
-    assert!(ms >= 60_000, "{timer_line}");
+    // Regression (defect A): the deadline fired when the timer thread woke, a little (or a
+    // lot) after created + 60 s. It takes effect at exactly created + 60 s, however late
+    // any thread runs.
+    let status = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("ok: order-2: created (") && l.contains("created "))
+        .expect("the status line of order-2");
+    let created = status.split("created ").nth(2).expect("its creation instant");
+    assert_eq!(
+        instant_of(&timer_line[1..13]),
+        instant_of(created) + 60_000,
+        "{timer_line}\n{status}"
+    );
 }
 
 /// A scenario with no arrivals (one an hour for a second): a run of it ends at once at
