@@ -44,6 +44,10 @@ enum Cmd {
         quiet: bool,
     },
     /// Run a scenario on real threads against one shared engine, then check the run by replay.
+    ///
+    /// Exit codes: 0 the run passed its check; 1 a violation (replay mismatch, broken
+    /// invariant, stall, or a failed `expect` in a script); 2 bad usage or input, or a run
+    /// that passed its check but lagged (the machine could not keep up: lower --time-scale).
     Threaded {
         /// The scenario file.
         scenario: PathBuf,
@@ -162,7 +166,7 @@ fn threaded(
     threads: usize,
     out: Option<PathBuf>,
 ) -> ExitCode {
-    use courier_sim::threaded::run;
+    use courier_sim::threaded::run::{self, Ending};
     if threads == 0 || threads > 1024 {
         eprintln!("courier-sim: --threads must be between 1 and 1024, found {threads}");
         return ExitCode::from(2);
@@ -182,35 +186,47 @@ fn threaded(
         scenario.name, expected_wall
     );
     let options = run::Options::new(seed, time_scale, threads);
-    match run::run(&scenario, options, Some(&dir)) {
-        Ok(outcome) => {
-            let ops = outcome.verdict.operations as f64 / outcome.wall.as_secs_f64().max(1e-9);
-            let mut text = format!("{}\n", outcome.verdict);
-            for violation in &outcome.verdict.violations {
-                text += &format!("  violation: {violation}\n");
-            }
-            if outcome.stalled {
-                text += "  the run stalled: orders were still live at its time limit\n";
-            }
-            text += &format!(
-                "wall time {:.2?} ({ops:.0} operations/s); reports written to {}\n",
-                outcome.wall,
-                dir.display()
-            );
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            if outcome.verdict.passed() && !outcome.stalled {
-                ExitCode::SUCCESS
-            } else {
-                eprintln!(
-                    "reproduce with: courier-sim threaded {} --seed {seed} --time-scale {time_scale} --threads {threads}",
-                    path.display()
-                );
-                ExitCode::from(1)
-            }
-        }
+    let outcome = match run::run(&scenario, options, Some(&dir), &mut ()) {
+        Ok(outcome) => outcome,
         Err(e) => {
             eprintln!("courier-sim: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let ops = outcome.verdict.operations as f64 / outcome.wall.as_secs_f64().max(1e-9);
+    let mut text = format!("{}\n", outcome.verdict);
+    for violation in &outcome.verdict.violations {
+        text += &format!("  violation: {violation}\n");
+    }
+    if outcome.stalled {
+        text +=
+            "  the run stalled: orders were still live with no work queued or in hand that could end them\n";
+    }
+    text += &format!(
+        "wall time {:.2?} ({ops:.0} operations/s); reports written to {}\n",
+        outcome.wall,
+        dir.display()
+    );
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let lag = outcome
+        .lateness
+        .lagged()
+        .then(|| format!("courier-sim: {}", outcome.lag_message(time_scale)));
+    match outcome.ending() {
+        Ending::Passed => ExitCode::SUCCESS,
+        Ending::Lagged => {
+            eprintln!("{}", lag.unwrap_or_default());
             ExitCode::from(2)
+        }
+        Ending::Failed => {
+            if let Some(lag) = lag {
+                eprintln!("{lag}");
+            }
+            eprintln!(
+                "reproduce with: courier-sim threaded {} --seed {seed} --time-scale {time_scale} --threads {threads}",
+                path.display()
+            );
+            ExitCode::from(1)
         }
     }
 }

@@ -413,37 +413,62 @@ impl<T> TimedQueue<T> {
     }
 }
 
-/// A counter of "something happened", for a thread that waits for a condition spanning
-/// several locks without polling.
+/// Work in flight across the queues of a run, and a counter of "something happened", for a
+/// thread that waits for a condition spanning several locks without polling.
+///
+/// `outstanding` counts every item pushed to any queue and not yet reported done. A
+/// handler pushes an item's follow-ups before it reports the item done, so `outstanding`
+/// reaches 0 only when no thread holds or can be handed any work: the run is then frozen,
+/// and whatever is still unfinished can never finish.
 #[derive(Default)]
 pub struct Progress {
-    generation: Mutex<u64>,
+    state: Mutex<ProgressState>,
     cv: Condvar,
 }
 
+#[derive(Default)]
+struct ProgressState {
+    generation: u64,
+    outstanding: u64,
+}
+
 impl Progress {
-    /// Records that something happened and wakes the waiters.
-    pub fn bump(&self) {
-        *lock(&self.generation) += 1;
+    /// Counts an item about to be pushed to a queue (call before pushing).
+    pub fn add(&self) {
+        lock(&self.state).outstanding += 1;
+    }
+
+    /// Counts an item done (after its follow-ups were pushed) and wakes the waiters.
+    pub fn finish(&self) {
+        let mut state = lock(&self.state);
+        state.outstanding = state.outstanding.saturating_sub(1);
+        state.generation += 1;
+        drop(state);
         self.cv.notify_all();
     }
 
-    /// Blocks until `done()` holds, re-checking after every bump. Gives up, returning
-    /// false, once the clock passes `limit` with `done()` still false: a stalled run fails
-    /// with a reason instead of hanging.
-    pub fn wait_until<C: Clock>(&self, clock: &C, limit: Millis, mut done: impl FnMut() -> bool) -> bool {
-        loop {
-            let seen = *lock(&self.generation);
-            if done() {
-                return true;
-            }
-            let mut generation = lock(&self.generation);
-            while *generation == seen {
-                if clock.now() >= limit {
-                    return false;
-                }
-                generation = clock.wait(&self.cv, generation, Some(limit));
-            }
+    /// Records that something happened and wakes the waiters.
+    pub fn bump(&self) {
+        lock(&self.state).generation += 1;
+        self.cv.notify_all();
+    }
+
+    /// Items pushed and not yet done.
+    pub fn outstanding(&self) -> u64 {
+        lock(&self.state).outstanding
+    }
+
+    /// How many things have happened so far.
+    pub fn generation(&self) -> u64 {
+        lock(&self.state).generation
+    }
+
+    /// Blocks until something happens after generation `seen`, or the clock reaches
+    /// `until` (on clocks with timed waits).
+    pub fn wait_for_change<C: Clock>(&self, clock: &C, seen: u64, until: Millis) {
+        let mut state = lock(&self.state);
+        while state.generation == seen && clock.now() < until {
+            state = clock.wait(&self.cv, state, Some(until));
         }
     }
 }
