@@ -1,7 +1,8 @@
-//! The threaded mode under stress: real threads, many orders, a high time scale, and the
-//! races of SPEC §7 happening many times. No assertion here depends on how the machine
-//! schedules threads: the race counts and the mutation test are in `tests/model.rs`, under
-//! shuttle.
+//! The threaded mode: real threads, many orders, a range of thread counts and time scales,
+//! and the command line's handling of its flags. No assertion here depends on how fast
+//! the machine is or how it schedules threads: scheduler-dependent facts (which races
+//! happen) are shown under shuttle in `tests/model.rs`; what is asserted here holds in
+//! every schedule (the replay identity, deadlines at their own instants, exit codes).
 
 use courier_sim::engine::{CancelReason, Command, Engine, Event, Reply};
 use courier_sim::scenario;
@@ -310,5 +311,86 @@ fn absurd_time_scales_are_refused_with_the_bounds_and_exit_2() {
             );
             assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
         }
+    }
+}
+
+#[test]
+fn a_script_refuses_seed_threads_and_out_instead_of_ignoring_them() {
+    let (_dir, script) = temp_script("onboard driver d1\n");
+    let script = script.to_str().unwrap();
+    for flags in [
+        &["--seed", "3"][..],
+        &["--threads", "2"],
+        &["--out", "somewhere"],
+        &["--seed", "3", "--threads", "8", "--time-scale", "10"],
+    ] {
+        let mut args = vec!["threaded", script];
+        args.extend(flags);
+        let r = courier_sim(&args);
+        assert_eq!(r.code, 2, "{flags:?}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("cannot be used with a script") && r.stderr.contains(flags[0]),
+            "{flags:?}: {}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty(), "{flags:?} ran the script: {}", r.stdout);
+    }
+}
+
+#[test]
+fn without_a_time_scale_a_scenario_lasts_about_twenty_wall_seconds_and_says_so() {
+    let (dir, scenario) = temp_file("quiet.toml", NO_ARRIVALS);
+    let out = dir.path().join("out");
+    let r = courier_sim(&["threaded", &scenario, "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // One minute of arrivals in 20 s: three virtual ms per wall ms.
+    assert!(
+        r.stderr
+            .contains("at time scale 3 (the default: the horizon ÷ 20 s"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("the arrivals last about 20.0s of wall time"),
+        "{}",
+        r.stderr
+    );
+    // No progress bar when stderr is not a terminal, and never one in the reports.
+    assert!(!r.stderr.contains("virtual time"), "{}", r.stderr);
+    let orders = std::fs::read_to_string(out.join("orders.csv")).unwrap();
+    assert!(!orders.contains("virtual time"));
+}
+
+#[test]
+fn without_a_time_scale_a_script_runs_in_real_time_and_says_so() {
+    let (_dir, script) = temp_script("onboard driver d1\nexpect ok\n");
+    let r = courier_sim(&["threaded", script.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("at time scale 1 (real time, the default for a script)"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("1 passed, 0 failed"), "{}", r.stdout);
+}
+
+#[test]
+fn thread_counts_stay_within_1_to_1024_and_missing_files_are_named() {
+    let (dir, scenario) = temp_file("quiet.toml", NO_ARRIVALS);
+    for bad in ["0", "1025"] {
+        let r = courier_sim(&["threaded", &scenario, "--threads", bad]);
+        assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("between 1 and 1024"), "{}", r.stderr);
+    }
+    for missing in ["missing.toml", "missing.script"] {
+        let path = dir.path().join(missing);
+        let r = courier_sim(&["threaded", path.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains(missing) && r.stderr.contains("cannot read"),
+            "{}",
+            r.stderr
+        );
     }
 }
