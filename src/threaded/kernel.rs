@@ -22,6 +22,13 @@
 //! first. The timer thread only waits for the next due instant and asks the shared engine
 //! to fire what is due ([`SharedEngine::fire_due`]); whether it or a command gets there
 //! first changes nothing but the log entry's [`Origin`].
+//!
+//! The timer thread waits on a [`TimedQueue`] of wake-ups (one per timer set, pushed by
+//! whoever applied the operation) rather than on the engine's own timer queue: waiting
+//! then never holds the engine's lock nor needs a condition variable tied to it, the same
+//! model-checked queue serves workers and timer thread alike, and a wake-up whose timer a
+//! command already fired simply finds nothing due. The engine's queue stays the only
+//! authority on what fires and when.
 
 use super::sync::{Condvar, Mutex, MutexGuard};
 use courier_sim::engine::{Command, Effects, Engine, Event, Refusal, Reply, Timer, TimerRequest};
