@@ -55,7 +55,7 @@ fn run(threads: usize) -> f64 {
             address: None,
             location: None,
         };
-        shared.apply(&*clock, command, |_, _, _, _, _| ());
+        shared.apply(&*clock, command, |_, _, _| ());
     }
     for i in 0..DRIVERS {
         let command = Command::OnboardDriver {
@@ -63,7 +63,7 @@ fn run(threads: usize) -> f64 {
             contact: Contact::default(),
             location: None,
         };
-        shared.apply(&*clock, command, |_, _, _, _, _| ());
+        shared.apply(&*clock, command, |_, _, _| ());
     }
     let per_thread = OPERATIONS / threads as u64 / 3;
     let started = Instant::now();
@@ -80,17 +80,17 @@ fn run(threads: usize) -> f64 {
                         item: ItemId(0),
                         key: None,
                     };
-                    let applied = shared.apply(&*clock, place, |_, _, _, _, _| ());
-                    let assigned = applied.effects.events.iter().find_map(|e| match e {
+                    let applied = shared.apply(&*clock, place, |_, _, _| ());
+                    let assigned = applied.command.effects.events.iter().find_map(|e| match e {
                         Event::Assigned(o, d) => Some((*o, *d)),
                         _ => None,
                     });
                     let Some((order, driver)) = assigned else {
-                        assert!(matches!(applied.result, Ok(Reply::Placed { .. })));
+                        assert!(matches!(applied.command.result, Ok(Reply::Placed { .. })));
                         continue;
                     };
-                    shared.apply(&*clock, Command::Pickup { driver, order }, |_, _, _, _, _| ());
-                    shared.apply(&*clock, Command::Deliver { driver, order }, |_, _, _, _, _| ());
+                    shared.apply(&*clock, Command::Pickup { driver, order }, |_, _, _| ());
+                    shared.apply(&*clock, Command::Deliver { driver, order }, |_, _, _| ());
                 }
             })
         })

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use courier_sim::engine::{rankings, RankBy};
 use courier_sim::sim::load::{self, Progress, RunResult};
+use courier_sim::threaded::scale::TimeScale;
 use courier_sim::time::Millis;
 
 /// A deterministic discrete-event simulator of delivery platforms.
@@ -47,20 +48,27 @@ enum Cmd {
         /// The scenario file.
         scenario: PathBuf,
     },
-    /// Run a scenario on real threads against one shared engine, then check the run by replay.
+    /// Run a scenario (.toml) or a script (.script) on real threads against one shared engine,
+    /// then check the run by replay.
+    ///
+    /// Exit codes: 0 the run passed its check; 1 a violation (replay mismatch, broken
+    /// invariant, stall, or a failed `expect` in a script); 2 bad usage or input, or a run
+    /// that passed its check but lagged (the machine could not keep up: lower --time-scale).
     Threaded {
-        /// The scenario file.
+        /// The scenario (.toml) or script (.script) file.
         scenario: PathBuf,
-        /// Seed of every random stream (default: the scenario's `seed`).
+        /// Seed of every random stream (default: the scenario's `seed`). Scenarios only.
         #[arg(long)]
         seed: Option<u64>,
-        /// Virtual milliseconds per wall millisecond (1 = real time).
-        #[arg(long, default_value_t = 1.0)]
-        time_scale: f64,
-        /// Worker threads (plus one timer thread).
-        #[arg(long, default_value_t = 4)]
-        threads: usize,
-        /// Folder for the reports (default: reports/<name>-threaded/).
+        /// Virtual milliseconds per wall millisecond, from 0.01 to 1000000 (1 = real time).
+        /// Default: for a scenario, its horizon ÷ 20 s, so that the arrivals last about 20 s
+        /// of wall time; for a script, 1 (real time).
+        #[arg(long, value_name = "X", allow_negative_numbers = true)]
+        time_scale: Option<TimeScale>,
+        /// Worker threads, from 1 to 1024, plus one timer thread [default: 4]. Scenarios only.
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+        /// Folder for the reports (default: reports/<name>-threaded/). Scenarios only.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -97,9 +105,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// A script on real threads, in real time at `--time-scale 1`: its expectations are
-/// enforced and its log is checked by replay.
-fn threaded_script(path: &std::path::Path, time_scale: f64) -> ExitCode {
+/// A script on real threads, in real time at `--time-scale 1` (its default): its
+/// expectations are enforced and its log is checked by replay.
+fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> ExitCode {
+    let (time_scale, how) = match time_scale {
+        Some(scale) => (scale, ""),
+        None => (TimeScale::REAL_TIME, " (real time, the default for a script)"),
+    };
+    eprintln!(
+        "threaded script {} at time scale {time_scale}{how}",
+        path.display()
+    );
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = courier_sim::threaded::script_host::run_script(path, time_scale, &mut LineFlush(&mut out));
@@ -160,24 +176,44 @@ impl<W: Write> Write for LineFlush<'_, W> {
     }
 }
 
+/// The default number of worker threads.
+const DEFAULT_THREADS: usize = 4;
+/// The most worker threads a run may ask for.
+const MAX_THREADS: usize = 1024;
+
 fn threaded(
     path: &std::path::Path,
     seed: Option<u64>,
-    time_scale: f64,
-    threads: usize,
+    time_scale: Option<TimeScale>,
+    threads: Option<usize>,
     out: Option<PathBuf>,
 ) -> ExitCode {
-    use courier_sim::threaded::run;
-    if !(time_scale.is_finite() && time_scale > 0.0) {
-        eprintln!("courier-sim: --time-scale must be a positive number, found {time_scale}");
-        return ExitCode::from(2);
-    }
-    if threads == 0 || threads > 1024 {
-        eprintln!("courier-sim: --threads must be between 1 and 1024, found {threads}");
-        return ExitCode::from(2);
-    }
+    use courier_sim::threaded::run::{self, Ending};
     if path.extension().is_some_and(|e| e == "script") {
+        let given: Vec<&str> = [
+            (seed.is_some(), "--seed"),
+            (threads.is_some(), "--threads"),
+            (out.is_some(), "--out"),
+        ]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect();
+        if !given.is_empty() {
+            eprintln!(
+                "courier-sim: {} cannot be used with a script ({}): a script has no random streams, \
+                 runs its lines on one thread (plus the timer thread) and writes no reports; \
+                 only --time-scale applies to it",
+                given.join(", "),
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
         return threaded_script(path, time_scale);
+    }
+    let threads = threads.unwrap_or(DEFAULT_THREADS);
+    if !(1..=MAX_THREADS).contains(&threads) {
+        eprintln!("courier-sim: --threads must be between 1 and {MAX_THREADS}, found {threads}");
+        return ExitCode::from(2);
     }
     let scenario = match load_scenario(path) {
         Ok(s) => s,
@@ -185,42 +221,65 @@ fn threaded(
     };
     let seed = seed.unwrap_or(scenario.seed);
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-threaded", scenario.name)));
-    let expected_wall =
-        std::time::Duration::from_secs_f64(scenario.horizon.0.as_ms() as f64 / time_scale / 1000.0);
+    let horizon = scenario.horizon.0;
+    let (time_scale, how) = match time_scale {
+        Some(scale) => (scale, ""),
+        None => (
+            TimeScale::for_horizon(horizon),
+            " (the default: the horizon ÷ 20 s; set it with --time-scale)",
+        ),
+    };
     eprintln!(
-        "threaded run of {} (seed {seed}) on {threads} worker threads, time scale {time_scale}: arrivals last about {:.1?} of wall time",
-        scenario.name, expected_wall
+        "threaded run of {} (seed {seed}) on {threads} worker threads at time scale {time_scale}{how}: \
+         the arrivals last about {:.1?} of wall time",
+        scenario.name,
+        time_scale.wall_uncapped(horizon)
     );
     let options = run::Options::new(seed, time_scale, threads);
-    match run::run(&scenario, options, Some(&dir)) {
-        Ok(outcome) => {
-            let ops = outcome.verdict.operations as f64 / outcome.wall.as_secs_f64().max(1e-9);
-            let mut text = format!("{}\n", outcome.verdict);
-            for violation in &outcome.verdict.violations {
-                text += &format!("  violation: {violation}\n");
-            }
-            if outcome.stalled {
-                text += "  the run stalled: orders were still live at its time limit\n";
-            }
-            text += &format!(
-                "wall time {:.2?} ({ops:.0} operations/s); reports written to {}\n",
-                outcome.wall,
-                dir.display()
-            );
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            if outcome.verdict.passed() && !outcome.stalled {
-                ExitCode::SUCCESS
-            } else {
-                eprintln!(
-                    "reproduce with: courier-sim threaded {} --seed {seed} --time-scale {time_scale} --threads {threads}",
-                    path.display()
-                );
-                ExitCode::from(1)
-            }
-        }
+    let mut bar = ProgressBar::new(horizon, false);
+    let result = run::run(&scenario, options, Some(&dir), &mut bar);
+    bar.finish();
+    let outcome = match result {
+        Ok(outcome) => outcome,
         Err(e) => {
             eprintln!("courier-sim: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let ops = outcome.verdict.operations as f64 / outcome.wall.as_secs_f64().max(1e-9);
+    let mut text = format!("{}\n", outcome.verdict);
+    for violation in &outcome.verdict.violations {
+        text += &format!("  violation: {violation}\n");
+    }
+    if outcome.stalled {
+        text +=
+            "  the run stalled: orders were still live with no work queued or in hand that could end them\n";
+    }
+    text += &format!(
+        "wall time {:.2?} ({ops:.0} operations/s); reports written to {}\n",
+        outcome.wall,
+        dir.display()
+    );
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let lag = outcome
+        .lateness
+        .lagged()
+        .then(|| format!("courier-sim: {}", outcome.lag_message(time_scale)));
+    match outcome.ending() {
+        Ending::Passed => ExitCode::SUCCESS,
+        Ending::Lagged => {
+            eprintln!("{}", lag.unwrap_or_default());
             ExitCode::from(2)
+        }
+        Ending::Failed => {
+            if let Some(lag) = lag {
+                eprintln!("{lag}");
+            }
+            eprintln!(
+                "reproduce with: courier-sim threaded {} --seed {seed} --time-scale {time_scale} --threads {threads}",
+                path.display()
+            );
+            ExitCode::from(1)
         }
     }
 }

@@ -1,11 +1,14 @@
 //! Model checking of the threaded mode's kernel with `shuttle`: the very file the library
-//! uses (`src/threaded/kernel.rs`: the shared engine handle, the timed queue the timer
-//! thread waits on, the clock) is compiled here against shuttle's `Mutex`, `Condvar` and
-//! threads, and shuttle explores thousands of thread schedules (random and PCT) of the
-//! races of SPEC §7: cancel vs pickup, deadline vs pickup (with the timer thread and the
-//! clock moving concurrently), and a freed driver vs a new order. Every schedule's log is
-//! checked by the library's replay checker. A deliberately broken kernel variant must be
-//! caught by the same exploration.
+//! uses (`src/threaded/kernel.rs`: the shared engine handle with its pending deadline
+//! timers, the timed queue the timer thread waits on, the clock) is compiled here against
+//! shuttle's `Mutex`, `Condvar` and threads, and shuttle explores thousands of thread
+//! schedules (random and PCT) of the races of SPEC §7: cancel vs pickup, deadline vs
+//! pickup (with the timer thread and the clock moving concurrently, and a late pickup that
+//! reaches the deadline before the timer thread does), and a freed driver vs a new order.
+//! Every schedule's log is checked by the library's replay checker, and in every schedule
+//! a deadline's cancellation happens at exactly created + deadline, however late the timer
+//! thread runs. A deliberately broken kernel variant must be caught by the same
+//! exploration.
 //!
 //! Timed waits never time out under shuttle, so the timer thread runs on a manual clock
 //! that a test thread advances, waking the queue, exactly as DESIGN.md suggests.
@@ -22,18 +25,19 @@ mod sync {
 mod kernel;
 
 use courier_sim::engine::{
-    Command, Contact, CustomerId, DriverId, Engine, EngineConfig, ItemId, OrderId, Timer,
+    CancelReason, Command, Contact, CustomerId, DriverId, Engine, EngineConfig, ItemId, OrderId,
 };
 use courier_sim::threaded::check;
 use courier_sim::time::Millis;
-use kernel::{Locking, ManualClock, SharedEngine, TimedQueue};
+use kernel::{Clock, Locking, ManualClock, SharedEngine, TimedQueue};
 use shuttle::sync::Arc;
 
 const DEADLINE: Millis = Millis(60_000);
 
 /// Schedules (over all explorations) in which each race was seen, to show the exploration
-/// reaches every outcome: cancel vs pickup, deadline vs pickup, a late pickup refused
-/// before its timer fired, and a freed driver taking the waiting order.
+/// reaches every outcome: cancel vs pickup, deadline vs pickup, a late pickup whose
+/// deadline the engine fired on its way in (before the timer thread did), and a freed
+/// driver taking the waiting order.
 static SEEN: [std::sync::atomic::AtomicU64; 4] = [const { std::sync::atomic::AtomicU64::new(0) }; 4];
 
 fn seen(i: usize) -> u64 {
@@ -49,11 +53,14 @@ fn place(sender: u32, recipient: u32) -> Command {
     }
 }
 
-/// Applies a command and hands its timers to the timer queue.
-fn apply(shared: &SharedEngine<()>, clock: &ManualClock, timers: &TimedQueue<Timer>, command: Command) {
-    let applied = shared.apply(clock, command, |_, _, _, _, _| ());
-    for t in &applied.effects.timers {
-        timers.push(t.at, t.timer);
+/// Applies a command (after the deadlines due by its instant) and gives the timer thread a
+/// wake-up for each timer set.
+fn apply(shared: &SharedEngine<()>, clock: &ManualClock, wakeups: &TimedQueue<()>, command: Command) {
+    let applied = shared.apply(clock, command, |_, _, _| ());
+    for op in applied.ops() {
+        for t in &op.effects.timers {
+            wakeups.push(t.at, ());
+        }
     }
 }
 
@@ -71,7 +78,7 @@ fn scenario(locking: Locking) {
         locking,
     ));
     let clock = Arc::new(ManualClock::default());
-    let timers: Arc<TimedQueue<Timer>> = Arc::new(TimedQueue::default());
+    let timers: Arc<TimedQueue<()>> = Arc::new(TimedQueue::default());
     for name in ["a", "b", "c"] {
         let contact = Contact {
             email: Some(format!("{name}@x")),
@@ -101,8 +108,15 @@ fn scenario(locking: Locking) {
     let timer_thread = {
         let (shared, clock, timers) = (shared.clone(), clock.clone(), timers.clone());
         shuttle::thread::spawn(move || {
-            while let Some((_, timer)) = timers.pop_due(&*clock) {
-                apply(&shared, &clock, &timers, timer.command());
+            // The timer thread only waits for each deadline's instant and asks the engine
+            // to fire what is due; the engine fires each timer at its own instant.
+            while timers.pop_due(&*clock).is_some() {
+                let fired = shared.fire_due(clock.now(), |_, _, _| ());
+                for op in &fired {
+                    for t in &op.effects.timers {
+                        timers.push(t.at, ());
+                    }
+                }
                 timers.done();
             }
         })
@@ -173,9 +187,26 @@ fn scenario(locking: Locking) {
     timer_thread.join().unwrap();
 
     let shared = Arc::try_unwrap(shared).ok().expect("every thread has finished");
-    let (engine, (), log) = shared.into_parts();
-    let verdict = check::check(&config, &log, &engine, |_, _, _| {});
+    let parts = shared.into_parts();
+    let run = check::Run {
+        config: &config,
+        log: &parts.log,
+        engine: &parts.engine,
+        pending: &parts.pending,
+    };
+    let verdict = check::check(run, |_, _, _| {});
     assert!(verdict.passed(), "{verdict}\n{:#?}", verdict.violations);
+    // However late the timer thread ran (the clock may have jumped far past a deadline
+    // before it woke), a deadline takes effect at its own instant.
+    for order in parts.engine.orders() {
+        if order.cancel_reason == Some(CancelReason::NoPickup) {
+            assert_eq!(
+                order.cancelled_at,
+                Some(Millis(order.created_at.as_ms() + DEADLINE.as_ms())),
+                "{order:?}"
+            );
+        }
+    }
     let r = &verdict.races;
     let hits = [
         r.cancel_vs_pickup,

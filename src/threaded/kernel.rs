@@ -4,17 +4,37 @@
 //! against `shuttle` in the model-checking test (`tests/model.rs`), which explores thread
 //! schedules of exactly this code.
 //!
-//! Locking design: one mutex around the engine (and the behaviour model beside it). A
-//! command is checked and applied, its log entry appended and its follow-ups computed in
-//! one critical section, so "check, then act" is atomic and the log order is the order of
-//! effect. The critical section is short (one `apply`, a few microseconds), and measured
-//! throughput with 1–8 threads stays flat (see the issue note), so finer locks would buy
-//! nothing but risk.
+//! Locking design: one mutex around the engine, the behaviour model beside it, the log and
+//! the pending deadline timers. A command is checked and applied, its log entry appended
+//! and its follow-ups computed in one critical section, so "check, then act" is atomic and
+//! the log order is the order of effect. The critical section is short (one `apply`, a few
+//! microseconds), and measured throughput with 1–8 threads stays flat, so finer locks
+//! would buy nothing but risk.
+//!
+//! Time: the engine, not the timer thread, decides when a deadline takes effect (SPEC §2).
+//! The shared state keeps every pending timer (from each operation's `effects.timers`) in
+//! (time, sequence) order. Before a command is applied at instant `at`, every pending timer
+//! due at or before `at` is fired first, each at its own due instant, with its follow-ups
+//! computed like any command's, in the same critical section. So a deadline frees its
+//! driver and records `cancelled_ms` at exactly created + deadline however late any thread
+//! runs, and the log's instants never go backwards: a pending timer is never earlier than
+//! the last logged instant, since each operation fires everything due by its own instant
+//! first. The timer thread only waits for the next due instant and asks the shared engine
+//! to fire what is due ([`SharedEngine::fire_due`]); whether it or a command gets there
+//! first changes nothing but the log entry's [`Origin`].
+//!
+//! The timer thread waits on a [`TimedQueue`] of wake-ups (one per timer set, pushed by
+//! whoever applied the operation) rather than on the engine's own timer queue: waiting
+//! then never holds the engine's lock nor needs a condition variable tied to it, the same
+//! model-checked queue serves workers and timer thread alike, and a wake-up whose timer a
+//! command already fired simply finds nothing due. The engine's queue stays the only
+//! authority on what fires and when.
 
 use super::sync::{Condvar, Mutex, MutexGuard};
-use courier_sim::engine::{Command, Effects, Engine, Refusal, Reply};
+use courier_sim::engine::{Command, Effects, Engine, Event, Refusal, Reply, Timer, TimerRequest};
 use courier_sim::sim::EventQueue;
-use courier_sim::threaded::log::LogEntry;
+use courier_sim::threaded::log::{LogEntry, Origin};
+use courier_sim::threaded::scale::TimeScale;
 use courier_sim::time::Millis;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -44,19 +64,73 @@ pub enum Locking {
     CheckThenAct,
 }
 
-/// What one applied command produced.
+/// One operation as it is applied, shown to the caller's follow-up under the lock.
 #[derive(Debug)]
-pub struct Applied<F> {
+pub struct Step<'a> {
     /// Its position in the log.
     pub seq: u64,
     /// The instant it took effect.
     pub at: Millis,
+    /// A command, or a timer the engine fired.
+    pub origin: Origin,
+    /// What was applied.
+    pub command: &'a Command,
+    /// The engine's answer.
+    pub result: &'a Result<Reply, Refusal>,
+    /// Its effects (empty when refused).
+    pub effects: &'a Effects,
+}
+
+/// One applied operation, handed back to the caller.
+#[derive(Debug)]
+pub struct Op<F> {
+    /// Its position in the log.
+    pub seq: u64,
+    /// The instant it took effect.
+    pub at: Millis,
+    /// A command, or a timer the engine fired.
+    pub origin: Origin,
     /// The engine's answer.
     pub result: Result<Reply, Refusal>,
-    /// Its effects (empty when refused).
+    /// Its effects (empty when refused); new timers are already pending in the engine.
     pub effects: Effects,
     /// What the caller computed from the state right after it, under the same lock.
     pub follow_up: F,
+}
+
+/// What one [`SharedEngine::apply`] did: the timers that were due by the command's
+/// instant, fired first at their own instants, then the command.
+#[derive(Debug)]
+pub struct Applied<F> {
+    /// Timers fired on the command's way in, in log order.
+    pub fired: Vec<Op<F>>,
+    /// The command itself.
+    pub command: Op<F>,
+}
+
+impl<F> Applied<F> {
+    /// Every operation, in log order: the fired timers, then the command.
+    pub fn ops(&self) -> impl Iterator<Item = &Op<F>> {
+        self.fired.iter().chain(std::iter::once(&self.command))
+    }
+
+    /// Every operation by value, in log order.
+    pub fn into_ops(self) -> impl Iterator<Item = Op<F>> {
+        self.fired.into_iter().chain(std::iter::once(self.command))
+    }
+}
+
+/// Everything the shared engine held, once the threads are done.
+#[derive(Debug)]
+pub struct Parts<S> {
+    /// The final engine.
+    pub engine: Engine,
+    /// The companion state.
+    pub companion: S,
+    /// Every operation, in the order it took effect.
+    pub log: Vec<LogEntry>,
+    /// Timers set and not fired, in (time, sequence) order.
+    pub pending: Vec<TimerRequest>,
 }
 
 struct EngineState<S> {
@@ -66,6 +140,81 @@ struct EngineState<S> {
     last: Millis,
     /// Orders neither delivered nor cancelled.
     live_orders: u64,
+    /// Deadline timers set and not yet fired, in (time, sequence) order.
+    timers: EventQueue<Timer>,
+}
+
+/// The follow-up a caller computes after each operation, under the lock.
+pub trait FollowUp<S, F>: FnMut(&Engine, &mut S, &Step<'_>) -> F {}
+impl<S, F, T: FnMut(&Engine, &mut S, &Step<'_>) -> F> FollowUp<S, F> for T {}
+
+impl<S> EngineState<S> {
+    /// Fires, in (time, sequence) order, every pending timer due at or before `by`, each
+    /// at its own due instant.
+    fn fire_due<F>(&mut self, by: Millis, origin: Origin, follow_up: &mut impl FollowUp<S, F>) -> Vec<Op<F>> {
+        let mut fired = Vec::new();
+        while let Some((due, _, timer)) = self.timers.pop_due(by) {
+            // `due` is never before `last` (see the module docs); `max` only keeps the
+            // log's order of instants should that ever break, and the checker would see it.
+            let at = due.max(self.last);
+            let command = timer.command();
+            let mut fx = Effects::default();
+            let result = self.engine.apply_into(at, &command, &mut fx);
+            fired.push(self.record(at, origin, command, result, fx, follow_up));
+        }
+        fired
+    }
+
+    /// Logs an applied operation, keeps its timers, and computes its follow-up.
+    fn record<F>(
+        &mut self,
+        at: Millis,
+        origin: Origin,
+        command: Command,
+        result: Result<Reply, Refusal>,
+        effects: Effects,
+        follow_up: &mut impl FollowUp<S, F>,
+    ) -> Op<F> {
+        self.last = self.last.max(at);
+        for event in &effects.events {
+            match event {
+                Event::Placed(_) => self.live_orders += 1,
+                Event::Delivered(..) | Event::Cancelled(..) => {
+                    self.live_orders = self.live_orders.saturating_sub(1)
+                }
+                _ => {}
+            }
+        }
+        for request in &effects.timers {
+            // Sequence exhaustion needs 2^64 timers; a dropped one there is the least harm.
+            let _ = self.timers.push(request.at, request.timer);
+        }
+        let seq = self.log.len() as u64;
+        let step = Step {
+            seq,
+            at,
+            origin,
+            command: &command,
+            result: &result,
+            effects: &effects,
+        };
+        let follow_up = follow_up(&self.engine, &mut self.companion, &step);
+        self.log.push(LogEntry {
+            seq,
+            at,
+            origin,
+            command,
+            result: result.clone(),
+        });
+        Op {
+            seq,
+            at,
+            origin,
+            result,
+            effects,
+            follow_up,
+        }
+    }
 }
 
 /// One engine shared by every thread, with a companion state `S` (the behaviour model)
@@ -84,6 +233,7 @@ impl<S> SharedEngine<S> {
             log: Vec::new(),
             last: Millis::ZERO,
             live_orders: 0,
+            timers: EventQueue::new(),
         };
         SharedEngine {
             state: Mutex::new(state),
@@ -91,18 +241,20 @@ impl<S> SharedEngine<S> {
         }
     }
 
-    /// Applies `command` at the clock's instant, logs it, and runs `follow_up` on the state
-    /// right after it (still under the lock).
+    /// Applies `command` at the clock's instant and logs it, after firing every pending
+    /// timer due by that instant at its own instant. `follow_up` runs on the state right
+    /// after each operation (still under the lock).
     pub fn apply<C: Clock, F>(
         &self,
         clock: &C,
         command: Command,
-        follow_up: impl FnOnce(&Engine, &mut S, Millis, &Result<Reply, Refusal>, &Effects) -> F,
+        mut follow_up: impl FollowUp<S, F>,
     ) -> Applied<F> {
         let mut fx = Effects::default();
         let mut state = lock(&self.state);
         // Read the clock under the lock, so instants never go backwards in log order.
         let at = clock.now().max(state.last);
+        let fired = state.fire_due(at, Origin::TimerBeforeCommand, &mut follow_up);
         let result = match self.locking {
             Locking::Correct => state.engine.apply_into(at, &command, &mut fx),
             Locking::CheckThenAct => {
@@ -116,32 +268,19 @@ impl<S> SharedEngine<S> {
                 result
             }
         };
-        let state = &mut *state;
-        state.last = state.last.max(at);
-        for event in &fx.events {
-            match event {
-                courier_sim::engine::Event::Placed(_) => state.live_orders += 1,
-                courier_sim::engine::Event::Delivered(..) | courier_sim::engine::Event::Cancelled(..) => {
-                    state.live_orders = state.live_orders.saturating_sub(1)
-                }
-                _ => {}
-            }
-        }
-        let seq = state.log.len() as u64;
-        state.log.push(LogEntry {
-            seq,
-            at,
-            command,
-            result: result.clone(),
-        });
-        let follow_up = follow_up(&state.engine, &mut state.companion, at, &result, &fx);
-        Applied {
-            seq,
-            at,
-            result,
-            effects: fx,
-            follow_up,
-        }
+        let command = state.record(at, Origin::Command, command, result, fx, &mut follow_up);
+        Applied { fired, command }
+    }
+
+    /// Fires, in (time, sequence) order, every pending timer due at or before `by`, each
+    /// at its own due instant, with `follow_up` after each (under the lock).
+    pub fn fire_due<F>(&self, by: Millis, mut follow_up: impl FollowUp<S, F>) -> Vec<Op<F>> {
+        lock(&self.state).fire_due(by, Origin::Timer, &mut follow_up)
+    }
+
+    /// The instant of the earliest pending timer.
+    pub fn next_timer(&self) -> Option<Millis> {
+        lock(&self.state).timers.next_time()
     }
 
     /// Changes the engine's settings (refused once an order exists). Settings are not
@@ -164,13 +303,28 @@ impl<S> SharedEngine<S> {
         f(&state.engine, &state.companion)
     }
 
-    /// The final engine, companion and log.
-    pub fn into_parts(self) -> (Engine, S, Vec<LogEntry>) {
-        let state = self
+    /// Runs `f` on the engine and the companion (mutable) under the lock.
+    pub fn with_companion<R>(&self, f: impl FnOnce(&Engine, &mut S) -> R) -> R {
+        let mut state = lock(&self.state);
+        let state = &mut *state;
+        f(&state.engine, &mut state.companion)
+    }
+
+    /// The final engine, companion, log and pending timers.
+    pub fn into_parts(self) -> Parts<S> {
+        let mut state = self
             .state
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        (state.engine, state.companion, state.log)
+        let pending = std::iter::from_fn(|| state.timers.pop())
+            .map(|(at, _, timer)| TimerRequest { at, timer })
+            .collect();
+        Parts {
+            engine: state.engine,
+            companion: state.companion,
+            log: state.log,
+            pending,
+        }
     }
 }
 
@@ -243,12 +397,6 @@ impl<T> TimedQueue<T> {
         state.queue.is_empty() && state.busy == 0
     }
 
-    /// Nothing due at or before `t` is queued or being handled.
-    pub fn settled(&self, t: Millis) -> bool {
-        let state = lock(&self.state);
-        state.busy == 0 && state.queue.next_time().is_none_or(|next| next > t)
-    }
-
     /// Items still queued.
     pub fn len(&self) -> usize {
         lock(&self.state).queue.len()
@@ -272,60 +420,92 @@ impl<T> TimedQueue<T> {
     }
 }
 
-/// A counter of "something happened", for a thread that waits for a condition spanning
-/// several locks without polling.
+/// Work in flight across the queues of a run, and a counter of "something happened", for a
+/// thread that waits for a condition spanning several locks without polling.
+///
+/// `outstanding` counts every item pushed to any queue and not yet reported done. A
+/// handler pushes an item's follow-ups before it reports the item done, so `outstanding`
+/// reaches 0 only when no thread holds or can be handed any work: the run is then frozen,
+/// and whatever is still unfinished can never finish.
 #[derive(Default)]
 pub struct Progress {
-    generation: Mutex<u64>,
+    state: Mutex<ProgressState>,
     cv: Condvar,
 }
 
+#[derive(Default)]
+struct ProgressState {
+    generation: u64,
+    outstanding: u64,
+}
+
 impl Progress {
-    /// Records that something happened and wakes the waiters.
-    pub fn bump(&self) {
-        *lock(&self.generation) += 1;
+    /// Counts an item about to be pushed to a queue (call before pushing).
+    pub fn add(&self) {
+        lock(&self.state).outstanding += 1;
+    }
+
+    /// Counts an item done (after its follow-ups were pushed) and wakes the waiters.
+    pub fn finish(&self) {
+        let mut state = lock(&self.state);
+        state.outstanding = state.outstanding.saturating_sub(1);
+        state.generation += 1;
+        drop(state);
         self.cv.notify_all();
     }
 
-    /// Blocks until `done()` holds, re-checking after every bump. Gives up, returning
-    /// false, once the clock passes `limit` with `done()` still false: a stalled run fails
-    /// with a reason instead of hanging.
-    pub fn wait_until<C: Clock>(&self, clock: &C, limit: Millis, mut done: impl FnMut() -> bool) -> bool {
-        loop {
-            let seen = *lock(&self.generation);
-            if done() {
-                return true;
-            }
-            let mut generation = lock(&self.generation);
-            while *generation == seen {
-                if clock.now() >= limit {
-                    return false;
-                }
-                generation = clock.wait(&self.cv, generation, Some(limit));
-            }
+    /// Records that something happened and wakes the waiters.
+    pub fn bump(&self) {
+        lock(&self.state).generation += 1;
+        self.cv.notify_all();
+    }
+
+    /// Items pushed and not yet done.
+    pub fn outstanding(&self) -> u64 {
+        lock(&self.state).outstanding
+    }
+
+    /// How many things have happened so far.
+    pub fn generation(&self) -> u64 {
+        lock(&self.state).generation
+    }
+
+    /// Blocks until something happens after generation `seen`, or the clock reaches
+    /// `until` (on clocks with timed waits).
+    pub fn wait_for_change<C: Clock>(&self, clock: &C, seen: u64, until: Millis) {
+        let mut state = lock(&self.state);
+        while state.generation == seen && clock.now() < until {
+            state = clock.wait(&self.cv, state, Some(until));
         }
     }
 }
 
-/// The wall clock, scaled: virtual time = wall time since the start × `scale`.
+/// The wall clock, scaled: virtual time = wall time since the start × the scale. Every
+/// conversion saturates (see [`courier_sim::threaded::scale`]), so no scale and no
+/// instant can make it overflow or panic.
 pub struct WallClock {
     start: std::time::Instant,
-    scale: f64,
+    scale: TimeScale,
 }
 
 impl WallClock {
-    /// Starts now; `scale` virtual milliseconds pass per wall millisecond.
-    pub fn start(scale: f64) -> WallClock {
+    /// Starts now.
+    pub fn start(scale: TimeScale) -> WallClock {
         WallClock {
             start: std::time::Instant::now(),
             scale,
         }
     }
+
+    /// Its time scale.
+    pub fn scale(&self) -> TimeScale {
+        self.scale
+    }
 }
 
 impl Clock for WallClock {
     fn now(&self) -> Millis {
-        Millis((self.start.elapsed().as_secs_f64() * 1000.0 * self.scale) as u64)
+        self.scale.virtual_of(self.start.elapsed())
     }
 
     fn wait<'a, T>(
@@ -337,10 +517,10 @@ impl Clock for WallClock {
         match until {
             Some(t) => {
                 // One virtual millisecond more than needed, so a floored `now` is past `t`
-                // on waking instead of spinning on rounding.
-                let virtual_ms = t.as_ms().saturating_sub(self.now().as_ms()) + 1;
-                let wall = std::time::Duration::from_secs_f64(virtual_ms as f64 / self.scale / 1000.0);
-                cv.wait_timeout(guard, wall)
+                // on waking instead of spinning on rounding. Long waits are cut into
+                // pieces of at most a minute; the caller re-checks and waits again.
+                let span = Millis(t.as_ms().saturating_sub(self.now().as_ms()).saturating_add(1));
+                cv.wait_timeout(guard, self.scale.wall(span))
                     .map(|(g, _)| g)
                     .unwrap_or_else(|p| p.into_inner().0)
             }

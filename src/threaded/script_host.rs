@@ -1,87 +1,124 @@
 //! Scripts on real threads, in real time: the host behind `courier-sim threaded
 //! FILE.script`. Commands are applied by the script's thread to the shared engine at the
-//! wall clock's instant; pickup deadlines are fired by a timer thread that waits on a
-//! condition variable, so at `--time-scale 1` the seed's 60-second cancellation happens a
-//! real minute after the order. Fired timers reach the script through a channel and are
-//! printed as they happen. Everything is logged like any threaded run, for the checker.
+//! wall clock's instant; pickup deadlines are kept by the shared engine and fired at their
+//! own instants: by a timer thread that waits on a condition variable for each deadline's
+//! instant (so at `--time-scale 1` the seed's 60-second cancellation happens a real
+//! minute after the order), or by the next command or `wait` that reaches them first.
+//! Every firing is noted, under the engine's lock, in a list the script reads before its
+//! next line, so the transcript shows each one with its instant and no firing can slip
+//! between the check and the read. Everything is logged like any threaded run, for the
+//! checker.
+//!
+//! One difference from the virtual clock remains: a deadline that falls due between the
+//! moment a line is printed and the moment its command takes the engine's lock (a few
+//! microseconds of wall time) is fired first, as SPEC §2 requires, but is printed after
+//! the command's result, with its own (earlier) instant.
 
+use std::collections::VecDeque;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
 
-use super::kernel::{Clock, Locking, SharedEngine, TimedQueue, WallClock};
-use super::log::LogEntry;
+use super::check::{self, Verdict};
+use super::kernel::{Clock, Locking, Parts, SharedEngine, Step, TimedQueue, WallClock};
+use super::scale::TimeScale;
 use crate::engine::{Command, ConfigError, Engine, EngineConfig, Outcome, Refusal, Timer};
 use crate::script::host::{Fired, Host};
-use crate::script::ScriptError;
+use crate::script::{RunSummary, ScriptError};
 use crate::time::Millis;
 
-/// Runs a script on real threads at `scale` virtual ms per wall ms, enforcing its
-/// expectations, then checks the run's log by replay.
+/// Runs a script on real threads at `scale`, enforcing its expectations, then checks the
+/// run's log by replay.
 pub fn run_script(
     path: &std::path::Path,
-    scale: f64,
+    scale: TimeScale,
     out: &mut dyn std::io::Write,
-) -> Result<(crate::script::RunSummary, super::check::Verdict), ScriptError> {
+) -> Result<(RunSummary, Verdict), ScriptError> {
     let (file, lines) = crate::script::load(path)?;
     let host = ThreadedHost::start(scale);
     let (summary, host) =
         crate::script::Interpreter::with_host(&file, true, out, host).run_keeping_host(&lines)?;
-    let (config, engine, log) = host.finish();
-    let verdict = super::check::check(&config, &log, &engine, |_, _, _| {});
+    let parts = host.finish();
+    // Settings are not commands: the replay starts from the settings in force at the end.
+    let config = parts.engine.config().clone();
+    let run = check::Run {
+        config: &config,
+        log: &parts.log,
+        engine: &parts.engine,
+        pending: &parts.pending,
+    };
+    let verdict = check::check(run, |_, _, _| {});
     Ok((summary, verdict))
+}
+
+/// Timer firings not yet shown to the script, in log order.
+type Unreported = VecDeque<Fired>;
+
+/// Notes a timer firing for the script (runs under the engine's lock).
+fn note_firing(_: &Engine, unreported: &mut Unreported, step: &Step<'_>) {
+    if let (true, Command::ExpireDeadline { order }, Ok(reply)) =
+        (step.origin.is_timer(), step.command, step.result)
+    {
+        unreported.push_back(Fired {
+            at: step.at,
+            timer: Timer::PickupDeadline(*order),
+            outcome: Outcome {
+                reply: reply.clone(),
+                notices: step.effects.notices.clone(),
+                timers: step.effects.timers.clone(),
+                events: step.effects.events.clone(),
+            },
+        });
+    }
 }
 
 /// A script's host on real threads.
 pub struct ThreadedHost {
-    shared: Arc<SharedEngine<()>>,
+    shared: Arc<SharedEngine<Unreported>>,
     clock: Arc<WallClock>,
-    scale: f64,
-    timers: Arc<TimedQueue<Timer>>,
-    fired: Receiver<Fired>,
+    /// One wake-up per deadline, at its instant, for the timer thread.
+    wakeups: Arc<TimedQueue<()>>,
+    /// Rung by the timer thread after it fired something.
+    doorbell: Receiver<()>,
     timer_thread: Option<JoinHandle<()>>,
     /// The engine as of the last change seen, for the script's reads.
     snapshot: Engine,
 }
 
 impl ThreadedHost {
-    /// Starts the clock (`scale` virtual ms per wall ms) and the timer thread.
-    pub fn start(scale: f64) -> ThreadedHost {
-        let shared = Arc::new(SharedEngine::new(Engine::default(), (), Locking::Correct));
+    /// Starts the clock at `scale` and the timer thread.
+    pub fn start(scale: TimeScale) -> ThreadedHost {
+        let shared = Arc::new(SharedEngine::new(
+            Engine::default(),
+            Unreported::new(),
+            Locking::Correct,
+        ));
         let clock = Arc::new(WallClock::start(scale));
-        let timers: Arc<TimedQueue<Timer>> = Arc::new(TimedQueue::default());
-        let (sender, fired) = mpsc::channel();
+        let wakeups: Arc<TimedQueue<()>> = Arc::new(TimedQueue::default());
+        let (bell, doorbell) = mpsc::channel();
         let timer_thread = {
-            let (shared, clock, timers) = (shared.clone(), clock.clone(), timers.clone());
+            let (shared, clock, wakeups) = (shared.clone(), clock.clone(), wakeups.clone());
             std::thread::spawn(move || {
-                while let Some((_, timer)) = timers.pop_due(&*clock) {
-                    let applied = shared.apply(&*clock, timer.command(), |_, _, _, _, _| ());
-                    if let Ok(reply) = applied.result {
-                        let fx = applied.effects;
-                        let outcome = Outcome {
-                            reply,
-                            notices: fx.notices,
-                            timers: fx.timers,
-                            events: fx.events,
-                        };
-                        // The script may have ended; a fired timer nobody reads is fine.
-                        let _ = sender.send(Fired {
-                            at: applied.at,
-                            timer,
-                            outcome,
-                        });
+                while wakeups.pop_due(&*clock).is_some() {
+                    let fired = shared.fire_due(clock.now(), note_firing);
+                    for op in &fired {
+                        for timer in &op.effects.timers {
+                            wakeups.push(timer.at, ());
+                        }
                     }
-                    timers.done();
+                    wakeups.done();
+                    if !fired.is_empty() {
+                        // The script may have ended; a bell nobody hears is fine.
+                        let _ = bell.send(());
+                    }
                 }
             })
         };
         ThreadedHost {
             shared,
             clock,
-            scale,
-            timers,
-            fired,
+            wakeups,
+            doorbell,
             timer_thread: Some(timer_thread),
             snapshot: Engine::default(),
         }
@@ -91,17 +128,27 @@ impl ThreadedHost {
         self.snapshot = self.shared.read(|engine, _| engine.clone());
     }
 
-    /// Stops the timer thread and returns the settings, final engine and operation log.
-    pub fn finish(mut self) -> (EngineConfig, Engine, Vec<LogEntry>) {
-        self.timers.close();
+    /// The oldest firing not yet shown, if it happened by `until`.
+    fn take_unreported(&self, until: Millis) -> Option<Fired> {
+        self.shared.with_companion(|_, unreported| {
+            if unreported.front().is_some_and(|f| f.at <= until) {
+                unreported.pop_front()
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Stops the timer thread and returns the final engine, log and pending timers.
+    pub fn finish(mut self) -> Parts<Unreported> {
+        self.wakeups.close();
         if let Some(thread) = self.timer_thread.take() {
             // A panicked timer thread leaves its damage in the log, which the checker sees.
             let _ = thread.join();
         }
         let shared =
             Arc::try_unwrap(self.shared).unwrap_or_else(|_| unreachable!("the timer thread has ended"));
-        let (engine, (), log) = shared.into_parts();
-        (engine.config().clone(), engine, log)
+        shared.into_parts()
     }
 }
 
@@ -115,15 +162,16 @@ impl Host for ThreadedHost {
     }
 
     fn apply(&mut self, command: &Command) -> Result<Outcome, Refusal> {
-        let applied = self
-            .shared
-            .apply(&*self.clock, command.clone(), |_, _, _, _, _| ());
-        for timer in &applied.effects.timers {
-            self.timers.push(timer.at, timer.timer);
+        let applied = self.shared.apply(&*self.clock, command.clone(), note_firing);
+        for op in applied.ops() {
+            for timer in &op.effects.timers {
+                self.wakeups.push(timer.at, ());
+            }
         }
         self.refresh();
-        let fx = applied.effects;
-        applied.result.map(|reply| Outcome {
+        let op = applied.command;
+        let fx = op.effects;
+        op.result.map(|reply| Outcome {
             reply,
             notices: fx.notices,
             timers: fx.timers,
@@ -139,33 +187,28 @@ impl Host for ThreadedHost {
 
     fn fire_next(&mut self, until: Millis) -> Result<Option<Fired>, ScriptError> {
         loop {
-            match self.fired.try_recv() {
-                Ok(fired) => {
-                    self.refresh();
-                    return Ok(Some(fired));
-                }
-                Err(mpsc::TryRecvError::Disconnected) => {
-                    return Err(ScriptError::Internal("the timer thread stopped".into()))
-                }
-                Err(mpsc::TryRecvError::Empty) => {}
+            if let Some(fired) = self.take_unreported(until) {
+                self.refresh();
+                return Ok(Some(fired));
             }
             let now = self.clock.now();
-            if now >= until && self.timers.settled(until) {
-                return Ok(None);
-            }
-            // Sleep until `until` comes or a timer fires, whichever is first; once `until`
-            // has come, until the timers due by then have fired.
-            let wait = if now < until {
-                Duration::from_secs_f64((until.as_ms() - now.as_ms()) as f64 / self.scale / 1000.0)
-            } else {
-                Duration::from_secs(1)
-            };
-            match self.fired.recv_timeout(wait) {
-                Ok(fired) => {
-                    self.refresh();
-                    return Ok(Some(fired));
+            if now >= until {
+                // Fire here whatever is due by `until` and not fired yet. Whatever the timer
+                // thread fired is already noted: it fires under the same lock.
+                let fired = self.shared.fire_due(until, note_firing);
+                for op in &fired {
+                    for timer in &op.effects.timers {
+                        self.wakeups.push(timer.at, ());
+                    }
                 }
-                Err(RecvTimeoutError::Timeout) => {}
+                let next = self.take_unreported(until);
+                self.refresh();
+                return Ok(next);
+            }
+            // Sleep until `until` comes or the timer thread fires something.
+            let wall = self.clock.scale().wall(until.saturating_sub(now));
+            match self.doorbell.recv_timeout(wall) {
+                Ok(()) | Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
                     return Err(ScriptError::Internal("the timer thread stopped".into()))
                 }
