@@ -35,8 +35,11 @@ pub struct Stats {
     pub events_processed: u64,
     /// Instant of the last event.
     pub sim_end_ms: u64,
-    /// Busy time of the whole fleet within `[0, horizon)`, once the run has passed the
-    /// horizon (see [`Stats::note_arrivals_end`]).
+    /// When arrivals end (the scenario's horizon).
+    pub arrivals_end_ms: u64,
+    /// Busy time of the whole fleet within `[0, arrivals_end_ms)`: from each order's
+    /// assignment to its delivery or cancellation (exactly the engine's busy spells), so
+    /// utilization can leave out the drain after arrivals stop. `None` when not gathered.
     pub busy_during_arrivals_ms: Option<u128>,
     wait_assign: Histogram,
     wait_pickup_sum_ms: u128,
@@ -56,6 +59,14 @@ impl Stats {
         if let Some(assigned) = order.assigned_at {
             self.wait_assign
                 .add(assigned.saturating_sub(order.created_at).as_ms());
+            // A driver is busy from the assignment until the delivery or the cancellation.
+            if let (Some(busy), Some(end)) = (
+                self.busy_during_arrivals_ms.as_mut(),
+                order.delivered_at.or(order.cancelled_at),
+            ) {
+                let clip = |t: crate::time::Millis| t.as_ms().min(self.arrivals_end_ms);
+                *busy += u128::from(clip(end).saturating_sub(clip(assigned)));
+            }
         }
         if let Some(picked) = order.picked_up_at {
             self.picked_up += 1;
@@ -66,18 +77,12 @@ impl Stats {
         }
     }
 
-    /// Takes the fleet's busy time up to `horizon` (the end of arrivals), once: call it
-    /// before the first event at or after the horizon is applied, or at the end of a run
-    /// that never got there. Utilization over the whole run includes the drain after
-    /// arrivals stop; this one does not.
-    pub fn note_arrivals_end(&mut self, engine: &crate::engine::Engine, horizon: crate::time::Millis) {
-        if self.busy_during_arrivals_ms.is_none() {
-            let busy = engine
-                .drivers()
-                .iter()
-                .map(|d| u128::from(d.busy_ms_at(horizon)))
-                .sum();
-            self.busy_during_arrivals_ms = Some(busy);
+    /// Statistics of a run whose arrivals end at `horizon`.
+    pub fn new(horizon: crate::time::Millis) -> Stats {
+        Stats {
+            arrivals_end_ms: horizon.as_ms(),
+            busy_during_arrivals_ms: Some(0),
+            ..Stats::default()
         }
     }
 

@@ -71,6 +71,8 @@ pub struct RunResult {
 pub enum RunError {
     /// A report could not be written.
     Report(ReportError),
+    /// The scenario is valid but larger than this kind of run takes (what and why).
+    TooLarge(String),
     /// A bug in courier-sim itself.
     Internal(String),
 }
@@ -79,6 +81,7 @@ impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RunError::Report(e) => e.fmt(f),
+            RunError::TooLarge(m) => f.write_str(m),
             RunError::Internal(m) => write!(f, "internal error (please report): {m}"),
         }
     }
@@ -229,7 +232,7 @@ impl<'a> LoadRun<'a> {
             behaviour: Behaviour::new(scenario, seed),
             refs: VecDeque::new(),
             now: Millis::ZERO,
-            stats: Stats::default(),
+            stats: Stats::new(scenario.horizon.0),
             reports,
             customer_channels,
             driver_channels,
@@ -240,11 +243,7 @@ impl<'a> LoadRun<'a> {
     fn run(&mut self, progress: &mut dyn Progress) -> Result<(), RunError> {
         // One arrival is queued at a time: the next is drawn when it fires.
         self.schedule_next_arrival()?;
-        let horizon = self.scenario.horizon.0;
         while let Some((at, _, event)) = self.queue.pop() {
-            if at >= horizon {
-                self.stats.note_arrivals_end(&self.engine, horizon);
-            }
             self.now = at;
             self.stats.events_processed += 1;
             if let Some(order) = event.holds() {
@@ -263,7 +262,6 @@ impl<'a> LoadRun<'a> {
             }
         }
         progress.tick(self.now);
-        self.stats.note_arrivals_end(&self.engine, horizon);
         if !self.engine.orders().is_empty() {
             return Err(RunError::Internal(format!(
                 "{} orders never ended",

@@ -39,6 +39,11 @@ use crate::sim::behaviour::{Action, Behaviour};
 use crate::sim::load::{arrivals, engine_config, onboarding, Progress as Ticks, RunError};
 use crate::time::Millis;
 
+/// The most orders a threaded run may expect: it keeps every order and every logged
+/// operation in memory for its replay (about 1 KB an order in all), and at the default time
+/// scale its arrivals last about 20 s.
+pub const MAX_EXPECTED_ORDERS: f64 = 2_000_000.0;
+
 /// Settings of a threaded run.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
@@ -212,6 +217,24 @@ pub fn run_on<C: Clock + Send>(
     ticks: &mut dyn Ticks,
     start_clock: impl FnOnce() -> C,
 ) -> Result<Outcome, RunError> {
+    if scenario.expected_orders() > MAX_EXPECTED_ORDERS {
+        return Err(RunError::TooLarge(format!(
+            "the threaded mode keeps every order and operation in memory for its replay check, \
+             so it takes at most {MAX_EXPECTED_ORDERS:.0} expected orders; {} expects about {:.0} \
+             (shorten the horizon or lower the rate)",
+            scenario.name,
+            scenario.expected_orders()
+        )));
+    }
+    // The report folder is checked (and refused, if it holds someone's files) before the
+    // run, not after it.
+    let mut reports = match out {
+        Some(dir) => Some(
+            Reports::create(dir, scenario.report.events, scenario.report.notifications)
+                .map_err(RunError::Report)?,
+        ),
+        None => None,
+    };
     let config = engine_config(scenario, options.seed);
     let engine = Engine::new(config.clone()).map_err(|e| RunError::Internal(e.to_string()))?;
     let shared = SharedEngine::new(engine, Behaviour::new(scenario, options.seed), options.locking);
@@ -269,7 +292,7 @@ pub fn run_on<C: Clock + Send>(
     let parts = world.shared.into_parts();
     let (engine, behaviour, log) = (parts.engine, parts.companion, parts.log);
 
-    let mut stats = Stats::default();
+    let mut stats = Stats::new(scenario.horizon.0);
     stats.events_processed = log.len() as u64;
     stats.no_shows = behaviour.no_shows;
     // As in `run`: the run lasts until the last operation that did something, not until
@@ -285,13 +308,6 @@ pub fn run_on<C: Clock + Send>(
         .rev()
         .find(|e| !idle_timer(e))
         .map_or(0, |e| e.at.as_ms());
-    let mut reports = match out {
-        Some(dir) => Some(
-            Reports::create(dir, scenario.report.events, scenario.report.notifications)
-                .map_err(RunError::Report)?,
-        ),
-        None => None,
-    };
     let mut report_error = None;
     let checked = check::Run {
         config: &config,

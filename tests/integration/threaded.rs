@@ -394,3 +394,59 @@ fn thread_counts_stay_within_1_to_1024_and_missing_files_are_named() {
         );
     }
 }
+
+#[test]
+fn a_scenario_too_large_to_keep_in_memory_is_refused_before_it_starts() {
+    // Regression (issue 7): a threaded run keeps every order and operation for its replay,
+    // so an unbounded scenario grew until the machine ran out of memory.
+    let (dir, path) = temp_file("huge.toml", "horizon = \"24h\"\n[demand]\nrate = \"30/s\"\n");
+    let out = format!("{}/out", dir.path().display());
+    let r = crate::support::courier_sim(&["threaded", &path, "--out", &out]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("at most 2000000 expected orders; huge expects about 2592000"),
+        "{}",
+        r.stderr
+    );
+    assert!(!std::path::Path::new(&out).exists());
+}
+
+#[test]
+fn a_refused_report_folder_is_refused_before_the_threads_run() {
+    let (dir, path) = temp_file("small.toml", "horizon = \"1h\"\n");
+    let out = dir.path().join("mine");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let r = crate::support::courier_sim(&["threaded", &path, "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("not a courier-sim report folder"),
+        "{}",
+        r.stderr
+    );
+    // Refused up front: no verdict was printed, so no run took place.
+    assert!(!r.stdout.contains("verdict"), "{}", r.stdout);
+}
+
+#[test]
+fn threaded_reports_give_utilization_during_arrivals_too() {
+    let (dir, path) = temp_file("small.toml", "horizon = \"30m\"\n[demand]\nrate = \"2/m\"\n");
+    let out = dir.path().join("out");
+    let r = crate::support::courier_sim(&[
+        "threaded",
+        &path,
+        "--time-scale",
+        "3000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.code == 0 || r.code == 2, "{}{}", r.stdout, r.stderr);
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let during = summary
+        .lines()
+        .find_map(|l| l.strip_prefix("driver_utilization_during_arrivals,"))
+        .unwrap();
+    let during: f64 = during.parse().unwrap();
+    assert!(during > 0.0 && during <= 1.0, "{summary}");
+}
