@@ -21,23 +21,33 @@
 //!   replay is checked like any run's. How late work ran is measured on every task; work
 //!   taken later than the pickup deadline (at least a second) after it was due has
 //!   distorted what the scenario meant, and the run reports lag (see [`Lateness`]).
+//!
+//! The run's result and what it means for the user are in `ending.rs`; the summary counters
+//! and report rows derived from the replay in `replay_reports.rs`.
+
+mod ending;
+mod replay_reports;
+#[cfg(test)]
+mod tests;
+
+pub use ending::{Ending, Lateness, Outcome};
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use super::check::{self, Verdict};
+use super::check;
 use super::kernel::{Clock, Locking, ManualClock, Op, Progress, SharedEngine, Step, TimedQueue, WallClock};
-use super::log::{LogEntry, Origin};
+use super::log::Origin;
 use super::scale::TimeScale;
-use crate::engine::{Command, CustomerId, Engine, Event, ItemId, OrderId, Refusal};
-use crate::notify;
-use crate::report::{ReportError, Reports, Stats};
+use crate::engine::{Command, CustomerId, Engine, Event, ItemId};
+use crate::report::Reports;
 use crate::scenario::Scenario;
 use crate::sim::arrivals::{Arrival, Arrivals};
 use crate::sim::behaviour::{Action, Behaviour};
 use crate::sim::load::{arrivals, engine_config, onboarding, Progress as Ticks, RunError};
 use crate::time::Millis;
+use replay_reports::{count, counters_from_log, report_operation};
 
 /// The most orders a threaded run may expect: it keeps every order and every logged
 /// operation in memory for its replay (about 1 KB an order in all), and at the default time
@@ -67,105 +77,6 @@ impl Options {
             locking: Locking::Correct,
         }
     }
-}
-
-/// How late the worker threads took their work, in virtual time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Lateness {
-    /// Tasks taken (arrivals, repeats, drivers' and customers' actions).
-    pub tasks: u64,
-    /// The latest any task was taken after the instant it was due.
-    pub max: Millis,
-    /// Tasks taken more than `threshold` after they were due.
-    pub over_threshold: u64,
-    /// How late is too late: the scenario's pickup deadline, and at least a second. A task
-    /// that late may meet a world its instant never saw (its order cancelled by the
-    /// deadline, its driver gone), so the run no longer plays the scenario it was given.
-    pub threshold: Millis,
-}
-
-impl Lateness {
-    /// Whether the machine could not keep up: some task ran later than the threshold.
-    pub fn lagged(&self) -> bool {
-        self.over_threshold > 0
-    }
-}
-
-/// What a run's result means for its user (the binary maps it to an exit code).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ending {
-    /// The run passed its check and kept up with its time scale.
-    Passed,
-    /// The run passed its check, but the machine could not keep up with the time scale.
-    Lagged,
-    /// A violation: the replay differed, an invariant broke, or the run stalled.
-    Failed,
-}
-
-/// What a threaded run produced.
-#[derive(Debug)]
-pub struct Outcome {
-    /// The checker's verdict.
-    pub verdict: Verdict,
-    /// `(metric, value)` rows of `summary.csv`.
-    pub summary: Vec<(String, String)>,
-    /// The final engine.
-    pub engine: Engine,
-    /// Every operation, in the order it took effect.
-    pub log: Vec<LogEntry>,
-    /// Whether the run froze with orders live: nothing queued or in hand could end them.
-    pub stalled: bool,
-    /// How late the work was taken.
-    pub lateness: Lateness,
-    /// Wall time of the threaded part.
-    pub wall: std::time::Duration,
-}
-
-impl Outcome {
-    /// Failed on any violation (a stall is one); else lagged if work ran too late; else
-    /// passed.
-    pub fn ending(&self) -> Ending {
-        if !self.verdict.passed() || self.stalled {
-            Ending::Failed
-        } else if self.lateness.lagged() {
-            Ending::Lagged
-        } else {
-            Ending::Passed
-        }
-    }
-
-    /// Says how late work ran under `scale` and what to do about it.
-    pub fn lag_message(&self, scale: TimeScale) -> String {
-        let l = &self.lateness;
-        let suggestion = round_figure(suggest_scale(scale, l.threshold, l.max));
-        format!(
-            "the machine could not keep up with time scale {scale}: work ran up to {} late in virtual time \
-             ({:.1?} of wall time); {} of {} tasks ran more than the {} pickup deadline after they were due, \
-             so the run did not follow the scenario's timing (the replay check holds for the operations as \
-             they ran); lower --time-scale (try {suggestion})",
-            l.max,
-            scale.wall_uncapped(l.max),
-            l.over_threshold,
-            l.tasks,
-            l.threshold,
-        )
-    }
-}
-
-/// A time scale at which work that ran `max` late would have run within half of
-/// `threshold`, in round figures and within the bounds.
-fn suggest_scale(scale: TimeScale, threshold: Millis, max: Millis) -> f64 {
-    let factor = threshold.as_ms() as f64 / max.as_ms().max(1) as f64 / 2.0;
-    let target = (scale.get() * factor.min(0.5)).max(TimeScale::MIN);
-    // Two significant figures.
-    let magnitude = 10f64.powf(target.log10().floor() - 1.0);
-    ((target / magnitude).floor() * magnitude).max(TimeScale::MIN)
-}
-
-/// `x` with at most four decimals and no trailing zeros (`3000`, `0.25`).
-fn round_figure(x: f64) -> String {
-    let text = format!("{x:.4}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Work for the worker threads.
@@ -292,22 +203,7 @@ pub fn run_on<C: Clock + Send>(
     let parts = world.shared.into_parts();
     let (engine, behaviour, log) = (parts.engine, parts.companion, parts.log);
 
-    let mut stats = Stats::new(scenario.horizon.0);
-    stats.events_processed = log.len() as u64;
-    stats.no_shows = behaviour.no_shows;
-    // As in `run`: the run lasts until the last operation that did something, not until
-    // a deadline timer of an order long delivered.
-    let idle_timer = |e: &&LogEntry| {
-        matches!(
-            e.result,
-            Ok(crate::engine::Reply::DeadlineExpired { cancelled: false })
-        )
-    };
-    stats.sim_end_ms = log
-        .iter()
-        .rev()
-        .find(|e| !idle_timer(e))
-        .map_or(0, |e| e.at.as_ms());
+    let mut stats = counters_from_log(scenario.horizon.0, &log, behaviour.no_shows);
     let mut report_error = None;
     let checked = check::Run {
         config: &config,
@@ -488,227 +384,4 @@ fn follow_ups(
         }
     }
     FollowUps { actions }
-}
-
-/// Takes one replayed operation into the summary counters.
-fn count(
-    stats: &mut Stats,
-    command: &Command,
-    outcome: Result<&crate::engine::Outcome, Refusal>,
-    engine: &Engine,
-) {
-    let outcome = match (command, outcome) {
-        (_, Ok(outcome)) => outcome,
-        (Command::Pickup { .. }, Err(Refusal::OrderCancelled)) => return stats.pickup_refused_cancelled += 1,
-        (Command::CancelOrder { .. }, Err(Refusal::AlreadyPickedUp)) => {
-            return stats.cancel_refused_picked_up += 1
-        }
-        (Command::CancelOrder { .. }, Err(Refusal::AlreadyDelivered)) => {
-            return stats.cancel_refused_delivered += 1
-        }
-        (_, Err(_)) => return,
-    };
-    for event in &outcome.events {
-        match event {
-            Event::Placed(_) => stats.orders_placed += 1,
-            Event::DuplicatePrevented(_) => stats.duplicates_prevented += 1,
-            Event::Rated(..) => stats.ratings += 1,
-            _ => {}
-        }
-    }
-    for notice in &outcome.notices {
-        stats.notifications_sent += notify::channel_count(engine, notice.to) as u64;
-    }
-}
-
-fn report_operation(
-    reports: &mut Reports,
-    entry: &super::log::LogEntry,
-    engine: &Engine,
-    outcome: Result<&crate::engine::Outcome, Refusal>,
-) -> Result<(), ReportError> {
-    let at = entry.at;
-    let outcome = match outcome {
-        Ok(outcome) => outcome,
-        Err(refusal) => {
-            let detail = format!("{}:{refusal}", entry.command.name());
-            let driver = entry
-                .command
-                .driver()
-                .map_or("", |d| engine.drivers()[d.index()].name.as_str());
-            return reports.event(at, "refused", entry.command.order(), driver, &detail);
-        }
-    };
-    if reports.wants_events() {
-        for event in &outcome.events {
-            let (kind, order, driver, detail): (&str, OrderId, _, String) = match *event {
-                Event::Placed(o) => ("placed", o, None, String::new()),
-                Event::DuplicatePrevented(o) => ("duplicate", o, None, String::new()),
-                Event::Assigned(o, d) => ("assigned", o, Some(d), String::new()),
-                Event::PickedUp(o, d) => ("picked_up", o, Some(d), String::new()),
-                Event::Delivered(o, d) => ("delivered", o, Some(d), String::new()),
-                Event::Cancelled(o, d, reason) => ("cancelled", o, d, reason.as_str().to_string()),
-                Event::Rated(o, d, stars) => ("rated", o, Some(d), stars.to_string()),
-            };
-            let driver = driver.map_or("", |d| engine.drivers()[d.index()].name.as_str());
-            reports.event(at, kind, Some(order), driver, &detail)?;
-        }
-    }
-    if reports.wants_notifications() {
-        for notice in &outcome.notices {
-            for delivery in notify::deliveries(engine, at, notice) {
-                reports.notification(&delivery)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::CancelReason;
-    use crate::threaded::sync::{Condvar, MutexGuard};
-    use std::time::Duration;
-
-    /// A machine that cannot keep up, made deterministic: each read of the clock finds it
-    /// `step` later than the read before, so every task is taken at least `step` after it
-    /// was due, however the threads are scheduled.
-    struct SteppingClock {
-        reads: AtomicU64,
-        step: u64,
-    }
-
-    impl Clock for SteppingClock {
-        fn now(&self) -> Millis {
-            Millis(
-                self.reads
-                    .fetch_add(1, Ordering::SeqCst)
-                    .saturating_mul(self.step),
-            )
-        }
-
-        fn wait<'a, T>(
-            &self,
-            cv: &Condvar,
-            guard: MutexGuard<'a, T>,
-            until: Option<Millis>,
-        ) -> MutexGuard<'a, T> {
-            match until {
-                Some(_) => cv
-                    .wait_timeout(guard, Duration::from_millis(1))
-                    .map(|(g, _)| g)
-                    .unwrap_or_else(|p| p.into_inner().0),
-                None => cv.wait(guard).unwrap_or_else(|p| p.into_inner()),
-            }
-        }
-    }
-
-    const LOAD: &str = r#"
-name = "lag"
-horizon = "5m"
-[fleet]
-drivers = 3
-[demand]
-customers = 20
-rate = "20/m"
-[behavior]
-pickup_delay = "exp(20s)"
-delivery_time = "exp(30s)"
-cancel = { probability = 0.1, after = "uniform(0s, 60s)" }
-"#;
-
-    /// Regression (defect B): a run whose machine could not keep up was cut at a time limit
-    /// with orders live and reported invented rule violations (exit 1). Now it finishes its
-    /// work, its replay is checked, and it reports lag, not a violation.
-    #[test]
-    fn a_lagging_run_finishes_its_work_passes_its_check_and_says_lower_the_time_scale() {
-        let scenario = crate::scenario::parse("lag.toml", LOAD).unwrap();
-        let scale = TimeScale::new(1000.0).unwrap();
-        let options = Options::new(1, scale, 4);
-        let clock = || SteppingClock {
-            reads: AtomicU64::new(0),
-            step: 90_000,
-        };
-        let outcome = run_on(&scenario, options, None, &mut (), clock).unwrap();
-        assert!(outcome.verdict.passed(), "{:#?}", outcome.verdict.violations);
-        assert!(!outcome.stalled);
-        assert!(outcome.verdict.orders > 0);
-        assert!(outcome.engine.orders().iter().all(|o| o.status.is_final()));
-        assert!(outcome.lateness.lagged(), "{:?}", outcome.lateness);
-        assert!(outcome.lateness.max >= Millis(90_000), "{:?}", outcome.lateness);
-        assert_eq!(outcome.lateness.threshold, Millis::from_secs(60));
-        assert_eq!(outcome.ending(), Ending::Lagged);
-        let message = outcome.lag_message(scale);
-        assert!(message.contains("lower --time-scale (try "), "{message}");
-        assert!(
-            message.contains("could not keep up with time scale 1000"),
-            "{message}"
-        );
-        assert!(!message.contains("violation"), "{message}");
-        // Even so, every deadline took effect at its own instant.
-        for order in outcome.engine.orders() {
-            if order.cancel_reason == Some(CancelReason::NoPickup) {
-                assert_eq!(
-                    order.cancelled_at,
-                    order.created_at.checked_add(Millis::from_secs(60))
-                );
-            }
-        }
-    }
-
-    fn outcome(verdict_passes: bool, stalled: bool, late_tasks: u64) -> Outcome {
-        let mut verdict = Verdict {
-            replay_identical: true,
-            ..Verdict::default()
-        };
-        if !verdict_passes {
-            verdict.violation("a replay mismatch".into());
-        }
-        Outcome {
-            verdict,
-            summary: Vec::new(),
-            engine: Engine::default(),
-            log: Vec::new(),
-            stalled,
-            lateness: Lateness {
-                tasks: 10,
-                max: Millis::from_secs(if late_tasks > 0 { 100 } else { 1 }),
-                over_threshold: late_tasks,
-                threshold: Millis::from_secs(60),
-            },
-            wall: Duration::ZERO,
-        }
-    }
-
-    #[test]
-    fn a_violation_or_a_stall_fails_whatever_the_lag_and_lag_alone_is_not_a_failure() {
-        assert_eq!(outcome(true, false, 0).ending(), Ending::Passed);
-        assert_eq!(outcome(true, false, 3).ending(), Ending::Lagged);
-        assert_eq!(outcome(false, false, 3).ending(), Ending::Failed);
-        assert_eq!(outcome(true, true, 0).ending(), Ending::Failed);
-        assert_eq!(outcome(true, true, 3).ending(), Ending::Failed);
-    }
-
-    #[test]
-    fn the_suggested_scale_is_round_and_within_the_bounds() {
-        let scale = |x| TimeScale::new(x).unwrap();
-        // Work 100 s late against a 60 s threshold at 20000: at most 20000 × 0.3 = 6000.
-        assert_eq!(
-            suggest_scale(scale(20_000.0), Millis::from_secs(60), Millis::from_secs(100)),
-            6000.0
-        );
-        assert_eq!(
-            suggest_scale(scale(7200.0), Millis::from_secs(60), Millis::from_secs(3600)),
-            60.0
-        );
-        assert_eq!(
-            suggest_scale(scale(0.01), Millis::from_secs(60), Millis(u64::MAX)),
-            TimeScale::MIN
-        );
-        assert!(suggest_scale(scale(1_000_000.0), Millis::from_secs(60), Millis(61_000)) <= 500_000.0);
-        let noisy = suggest_scale(scale(0.3), Millis::from_secs(60), Millis::from_secs(80));
-        assert_eq!(round_figure(noisy), "0.11");
-        assert_eq!(round_figure(3000.0), "3000");
-    }
 }
