@@ -1,7 +1,8 @@
-//! Model checking of the threaded mode's kernel with `shuttle`: the very file the library
-//! uses (`src/threaded/kernel.rs`: the shared engine handle with its pending deadline
-//! timers, the timed queue the timer thread waits on, the clock) is compiled here against
-//! shuttle's `Mutex`, `Condvar` and threads, and shuttle explores thousands of thread
+//! Model checking of the threaded mode's kernel with `shuttle`: the very files the library
+//! uses (in `src/threaded/`: `kernel.rs`, the shared engine handle with its pending
+//! deadline timers; `timed_queue.rs`, the timed queue the timer thread waits on;
+//! `clock.rs`, the clocks; `poison.rs`, how they lock) are compiled here against shuttle's
+//! `Mutex`, `Condvar` and threads, and shuttle explores thousands of thread
 //! schedules (random and PCT) of the races of SPEC §7: cancel vs pickup, deadline vs
 //! pickup (with the timer thread and the clock moving concurrently, and a late pickup that
 //! reaches the deadline before the timer thread does), and a freed driver vs a new order.
@@ -20,17 +21,31 @@ mod sync {
     pub use shuttle::thread;
 }
 
+// The kernel and the files it reaches through `super::`, at the same level as in the
+// library (`src/threaded/`), so that `super::sync`, `super::clock` and the rest resolve here
+// to this test's modules.
 #[allow(dead_code)]
+#[path = "../src/threaded/clock.rs"]
+mod clock;
+// Its re-exports of the clocks and the queue keep the library's `kernel::` paths; unused here.
+#[allow(dead_code, unused_imports)]
 #[path = "../src/threaded/kernel.rs"]
 mod kernel;
+#[path = "../src/threaded/poison.rs"]
+mod poison;
+#[allow(dead_code)]
+#[path = "../src/threaded/timed_queue.rs"]
+mod timed_queue;
 
+use clock::{Clock, ManualClock};
 use courier_sim::engine::{
     CancelReason, Command, Contact, CustomerId, DriverId, Engine, EngineConfig, ItemId, OrderId,
 };
 use courier_sim::threaded::check;
 use courier_sim::time::Millis;
-use kernel::{Clock, Locking, ManualClock, SharedEngine, TimedQueue};
+use kernel::{Locking, SharedEngine};
 use shuttle::sync::Arc;
+use timed_queue::TimedQueue;
 
 const DEADLINE: Millis = Millis(60_000);
 

@@ -1,8 +1,9 @@
-//! The concurrency kernel of the threaded mode: the shared engine handle, a timed work
-//! queue, and the clock they wait on. Everything here that synchronises goes through
-//! `super::sync`, so the same file is compiled twice: against `std` in the library, and
-//! against `shuttle` in the model-checking test (`tests/model.rs`), which explores thread
-//! schedules of exactly this code.
+//! The concurrency kernel of the threaded mode: the shared engine handle (here), the timed
+//! work queue and the progress counter the threads wait on (`timed_queue.rs`), and the
+//! clocks they wait by (`clock.rs`), re-exported here. Everything in them that synchronises
+//! goes through `super::sync`, so these files are compiled twice: against `std` in the
+//! library, and against `shuttle` in the model-checking test (`tests/model.rs`), which
+//! explores thread schedules of exactly this code.
 //!
 //! Locking design: one mutex around the engine, the behaviour model beside it, the log and
 //! the pending deadline timers. A command is checked and applied, its log entry appended
@@ -30,28 +31,15 @@
 //! command already fired simply finds nothing due. The engine's queue stays the only
 //! authority on what fires and when.
 
-use super::sync::{Condvar, Mutex, MutexGuard};
+pub use super::clock::{Clock, ManualClock, WallClock};
+pub use super::timed_queue::{Progress, TimedQueue};
+
+use super::poison::lock;
+use super::sync::Mutex;
 use courier_sim::engine::{Command, Effects, Engine, Event, Refusal, Reply, Timer, TimerRequest};
 use courier_sim::sim::EventQueue;
 use courier_sim::threaded::log::{LogEntry, Origin};
-use courier_sim::threaded::scale::TimeScale;
 use courier_sim::time::Millis;
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A poisoned lock means another thread panicked mid-command; the checker will see the
-    // damage, so carry on with the data rather than cascade the panic.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Virtual time as the threads see it.
-pub trait Clock: Sync {
-    /// The current virtual instant.
-    fn now(&self) -> Millis;
-    /// Waits on `cv` (releasing `guard`) until notified or, on clocks that can, until the
-    /// virtual instant `until`.
-    fn wait<'a, T>(&self, cv: &Condvar, guard: MutexGuard<'a, T>, until: Option<Millis>)
-        -> MutexGuard<'a, T>;
-}
 
 /// How the shared engine is locked. `CheckThenAct` is a deliberately broken variant for
 /// the mutation tests: it checks and applies the command on a snapshot taken under the
@@ -325,236 +313,5 @@ impl<S> SharedEngine<S> {
             log: state.log,
             pending,
         }
-    }
-}
-
-struct QueueState<T> {
-    queue: EventQueue<T>,
-    closed: bool,
-    /// Items taken and not yet reported done.
-    busy: usize,
-}
-
-/// Work due at virtual instants, for one or more consumer threads. Consumers block on a
-/// condition variable until the earliest item is due (no polling), a producer adds an
-/// earlier one, or the queue closes.
-pub struct TimedQueue<T> {
-    state: Mutex<QueueState<T>>,
-    cv: Condvar,
-}
-
-impl<T> Default for TimedQueue<T> {
-    fn default() -> Self {
-        TimedQueue {
-            state: Mutex::new(QueueState {
-                queue: EventQueue::new(),
-                closed: false,
-                busy: 0,
-            }),
-            cv: Condvar::new(),
-        }
-    }
-}
-
-impl<T> TimedQueue<T> {
-    /// Adds an item due at `at` and wakes the consumers.
-    pub fn push(&self, at: Millis, item: T) {
-        let mut state = lock(&self.state);
-        // Sequence exhaustion needs 2^64 pushes; a dropped item there is the least harm.
-        let _ = state.queue.push(at, item);
-        drop(state);
-        self.cv.notify_all();
-    }
-
-    /// Takes the next item once it is due; `None` once the queue is closed.
-    pub fn pop_due<C: Clock>(&self, clock: &C) -> Option<(Millis, T)> {
-        let mut state = lock(&self.state);
-        loop {
-            if state.closed {
-                return None;
-            }
-            let next = state.queue.next_time();
-            if let Some(due) = next.filter(|&t| t <= clock.now()) {
-                let (at, _, item) = state.queue.pop_due(due)?;
-                state.busy += 1;
-                return Some((at, item));
-            }
-            state = clock.wait(&self.cv, state, next);
-        }
-    }
-
-    /// Reports an item taken by [`TimedQueue::pop_due`] as handled.
-    pub fn done(&self) {
-        let mut state = lock(&self.state);
-        state.busy = state.busy.saturating_sub(1);
-        drop(state);
-        self.cv.notify_all();
-    }
-
-    /// Nothing queued and nothing being handled.
-    pub fn is_idle(&self) -> bool {
-        let state = lock(&self.state);
-        state.queue.is_empty() && state.busy == 0
-    }
-
-    /// Items still queued.
-    pub fn len(&self) -> usize {
-        lock(&self.state).queue.len()
-    }
-
-    /// Whether nothing is queued.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Wakes every waiting consumer (after a manual clock moved).
-    pub fn notify(&self) {
-        let _guard = lock(&self.state);
-        self.cv.notify_all();
-    }
-
-    /// Stops the consumers; items still queued are dropped.
-    pub fn close(&self) {
-        lock(&self.state).closed = true;
-        self.cv.notify_all();
-    }
-}
-
-/// Work in flight across the queues of a run, and a counter of "something happened", for a
-/// thread that waits for a condition spanning several locks without polling.
-///
-/// `outstanding` counts every item pushed to any queue and not yet reported done. A
-/// handler pushes an item's follow-ups before it reports the item done, so `outstanding`
-/// reaches 0 only when no thread holds or can be handed any work: the run is then frozen,
-/// and whatever is still unfinished can never finish.
-#[derive(Default)]
-pub struct Progress {
-    state: Mutex<ProgressState>,
-    cv: Condvar,
-}
-
-#[derive(Default)]
-struct ProgressState {
-    generation: u64,
-    outstanding: u64,
-}
-
-impl Progress {
-    /// Counts an item about to be pushed to a queue (call before pushing).
-    pub fn add(&self) {
-        lock(&self.state).outstanding += 1;
-    }
-
-    /// Counts an item done (after its follow-ups were pushed) and wakes the waiters.
-    pub fn finish(&self) {
-        let mut state = lock(&self.state);
-        state.outstanding = state.outstanding.saturating_sub(1);
-        state.generation += 1;
-        drop(state);
-        self.cv.notify_all();
-    }
-
-    /// Records that something happened and wakes the waiters.
-    pub fn bump(&self) {
-        lock(&self.state).generation += 1;
-        self.cv.notify_all();
-    }
-
-    /// Items pushed and not yet done.
-    pub fn outstanding(&self) -> u64 {
-        lock(&self.state).outstanding
-    }
-
-    /// How many things have happened so far.
-    pub fn generation(&self) -> u64 {
-        lock(&self.state).generation
-    }
-
-    /// Blocks until something happens after generation `seen`, or the clock reaches
-    /// `until` (on clocks with timed waits).
-    pub fn wait_for_change<C: Clock>(&self, clock: &C, seen: u64, until: Millis) {
-        let mut state = lock(&self.state);
-        while state.generation == seen && clock.now() < until {
-            state = clock.wait(&self.cv, state, Some(until));
-        }
-    }
-}
-
-/// The wall clock, scaled: virtual time = wall time since the start × the scale. Every
-/// conversion saturates (see [`courier_sim::threaded::scale`]), so no scale and no
-/// instant can make it overflow or panic.
-pub struct WallClock {
-    start: std::time::Instant,
-    scale: TimeScale,
-}
-
-impl WallClock {
-    /// Starts now.
-    pub fn start(scale: TimeScale) -> WallClock {
-        WallClock {
-            start: std::time::Instant::now(),
-            scale,
-        }
-    }
-
-    /// Its time scale.
-    pub fn scale(&self) -> TimeScale {
-        self.scale
-    }
-}
-
-impl Clock for WallClock {
-    fn now(&self) -> Millis {
-        self.scale.virtual_of(self.start.elapsed())
-    }
-
-    fn wait<'a, T>(
-        &self,
-        cv: &Condvar,
-        guard: MutexGuard<'a, T>,
-        until: Option<Millis>,
-    ) -> MutexGuard<'a, T> {
-        match until {
-            Some(t) => {
-                // One virtual millisecond more than needed, so a floored `now` is past `t`
-                // on waking instead of spinning on rounding. Long waits are cut into
-                // pieces of at most a minute; the caller re-checks and waits again.
-                let span = Millis(t.as_ms().saturating_sub(self.now().as_ms()).saturating_add(1));
-                cv.wait_timeout(guard, self.scale.wall(span))
-                    .map(|(g, _)| g)
-                    .unwrap_or_else(|p| p.into_inner().0)
-            }
-            None => cv.wait(guard).unwrap_or_else(|p| p.into_inner()),
-        }
-    }
-}
-
-/// A clock that moves only when told: for model checking, where timed waits never time
-/// out. Whoever moves it must then wake the queues ([`TimedQueue::notify`]).
-#[derive(Default)]
-pub struct ManualClock {
-    now: super::sync::atomic::AtomicU64,
-}
-
-impl ManualClock {
-    /// Moves the clock to `t` (never backwards).
-    pub fn advance_to(&self, t: Millis) {
-        self.now
-            .fetch_max(t.as_ms(), super::sync::atomic::Ordering::SeqCst);
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> Millis {
-        Millis(self.now.load(super::sync::atomic::Ordering::SeqCst))
-    }
-
-    fn wait<'a, T>(
-        &self,
-        cv: &Condvar,
-        guard: MutexGuard<'a, T>,
-        _until: Option<Millis>,
-    ) -> MutexGuard<'a, T> {
-        cv.wait(guard).unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -2,7 +2,8 @@
 //! shared instance of the same rules engine the virtual clock uses, then checked.
 //!
 //! - [`kernel`]: the shared engine handle (which keeps and fires the pending deadline
-//!   timers), the timed work queue and the clocks (compiled again against `shuttle` by the
+//!   timers), and, re-exported from the private `timed_queue` and `clock` beside it, the
+//!   timed work queue and the clocks (all compiled again against `shuttle` by the
 //!   model-checking test);
 //! - [`run`]: the threads: N workers place orders at their instants and perform drivers'
 //!   and customers' actions; one timer thread wakes the engine at each deadline;
@@ -11,14 +12,18 @@
 //! - [`log`] and [`check`]: the operation log and the replay checker.
 
 pub mod check;
+mod clock;
 pub mod kernel;
 pub mod log;
+mod poison;
 pub mod run;
 pub mod scale;
 pub mod script_host;
+mod timed_queue;
 
 /// The synchronisation primitives the kernel uses: `std`'s here, `shuttle`'s in the model
-/// test, which compiles `kernel.rs` against its own `sync` module.
+/// test, which compiles `kernel.rs` and the files it reaches through `super::` (`clock.rs`,
+/// `timed_queue.rs`, `poison.rs`) against its own `sync` module.
 pub(crate) mod sync {
     pub use std::sync::{atomic, Condvar, Mutex, MutexGuard};
     pub use std::thread;
