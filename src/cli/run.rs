@@ -1,0 +1,170 @@
+//! `courier-sim run`: a seeded load scenario on the virtual clock, with a progress bar on a
+//! terminal (shared with `threaded`) and a summary of the reports it wrote.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::load_scenario;
+use courier_sim::engine::{rankings, RankBy};
+use courier_sim::sim::load::{self, Progress, RunResult};
+use courier_sim::time::Millis;
+
+/// Runs a scenario to its report folder and prints a summary (unless `quiet`); exit 0, or
+/// 2 when it could not run.
+pub(crate) fn run(path: &std::path::Path, seed: Option<u64>, out: Option<PathBuf>, quiet: bool) -> ExitCode {
+    let scenario = match load_scenario(path) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let seed = seed.unwrap_or(scenario.seed);
+    let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&scenario.name));
+    let mut bar = ProgressBar::new(scenario.horizon.0, quiet);
+    let result = load::run_to_dir(&scenario, seed, &dir, &mut bar);
+    bar.finish();
+    match result {
+        Ok(result) => {
+            if !quiet {
+                print_summary(&result, &dir, path, seed);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("courier-sim: {e}");
+            // Only a bug is worth reproducing: a refused folder or a full disk is not the seed's.
+            if matches!(e, load::RunError::Internal(_)) {
+                eprintln!("reproduce with: courier-sim run {} --seed {seed}", path.display());
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A progress bar on a terminal, shown once a run has lasted about a second. It reads the
+/// wall clock only to decide whether to show itself; nothing of it reaches the reports.
+pub(super) struct ProgressBar {
+    bar: Option<indicatif::ProgressBar>,
+    horizon: Millis,
+    started: std::time::Instant,
+    enabled: bool,
+}
+
+impl ProgressBar {
+    pub(super) fn new(horizon: Millis, quiet: bool) -> Self {
+        use std::io::IsTerminal;
+        let enabled = !quiet && std::io::stderr().is_terminal();
+        ProgressBar {
+            bar: None,
+            horizon,
+            started: std::time::Instant::now(),
+            enabled,
+        }
+    }
+
+    pub(super) fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for ProgressBar {
+    fn tick(&mut self, now: Millis) {
+        if !self.enabled {
+            return;
+        }
+        if self.bar.is_none() && self.started.elapsed() >= std::time::Duration::from_secs(1) {
+            let bar = indicatif::ProgressBar::new(self.horizon.as_ms().max(1));
+            let style = indicatif::ProgressStyle::with_template(
+                "{spinner} virtual time {msg} [{bar:40}] {percent}% ({elapsed})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            bar.set_style(style);
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(now.as_ms().min(self.horizon.as_ms()));
+            bar.set_message(now.clock());
+        }
+    }
+}
+
+fn print_summary(result: &RunResult, dir: &std::path::Path, path: &std::path::Path, seed: u64) {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    // An empty cell in summary.csv means "no such order": say so in words.
+    let value = |name: &str| {
+        result
+            .summary
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+            .unwrap_or("none")
+    };
+    let _ = writeln!(
+        out,
+        "scenario {} with seed {seed} (reproduce: courier-sim run {} --seed {seed})",
+        value("scenario"),
+        path.display()
+    );
+    let _ =
+        writeln!(out,
+        "orders {}: delivered {}, cancelled {} for no pickup and {} by customers; {} duplicates prevented",
+        value("orders_placed"),
+        value("delivered"),
+        value("cancelled_no_pickup"),
+        value("cancelled_by_customer"),
+        value("duplicates_prevented")
+    );
+    let ms = |name: &str| match value(name) {
+        "none" => "none".to_string(),
+        v => format!("{v} ms"),
+    };
+    let waits = match value("wait_assign_p50_ms") {
+        "none" => "none".to_string(),
+        p50 => format!(
+            "{p50}/{}/{} ms",
+            value("wait_assign_p90_ms"),
+            value("wait_assign_p99_ms")
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "wait for a driver p50/p90/p99 (assigned orders): {waits}; mean wait for pickup {}; mean delivery {}",
+        ms("wait_pickup_mean_ms"),
+        ms("delivery_time_mean_ms"),
+    );
+    let _ = writeln!(
+        out,
+        "utilization {} over the whole run, {} while orders arrived",
+        value("driver_utilization"),
+        value("driver_utilization_during_arrivals")
+    );
+    let _ = writeln!(
+        out,
+        "events {}, virtual time {}",
+        value("events_processed"),
+        Millis(result.stats.sim_end_ms).clock()
+    );
+    let engine = &result.engine;
+    for by in [RankBy::Deliveries, RankBy::Rating] {
+        let _ = writeln!(out, "top drivers by {by}:");
+        for (rank, d) in rankings::board(engine, by).into_iter().take(10).enumerate() {
+            let driver = &engine.drivers()[d.index()];
+            let score = rankings::rating_score(engine, d)
+                .map_or_else(|| "no rating".to_string(), |s| format!("score {s:.3}"));
+            let _ = writeln!(
+                out,
+                "  {:>2}. {:<12} {:>6} deliveries  {:>4} ratings  {score}",
+                rank + 1,
+                driver.name,
+                driver.deliveries,
+                driver.ratings
+            );
+        }
+    }
+    let _ = writeln!(out, "reports written to {}", dir.display());
+    // A closed stdout (`| head`) is not an error of the run.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+}

@@ -1,0 +1,182 @@
+//! `courier-sim threaded`: a scenario or a script on real threads against one shared
+//! engine, its check by replay, and the exit code: 0 passed, 1 a violation, 2 bad usage or
+//! input, or a run that passed but lagged.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::run::ProgressBar;
+use super::{load_scenario, script_error};
+use courier_sim::threaded::scale::TimeScale;
+
+/// The default number of worker threads.
+const DEFAULT_THREADS: usize = 4;
+/// The most worker threads a run may ask for.
+const MAX_THREADS: usize = 1024;
+
+/// Runs a scenario (or hands a script to `threaded_script`) on real threads, checks it
+/// by replay, and prints the verdict; exit 0 passed, 1 a violation, 2 bad input or lag.
+pub(crate) fn threaded(
+    path: &std::path::Path,
+    seed: Option<u64>,
+    time_scale: Option<TimeScale>,
+    threads: Option<usize>,
+    out: Option<PathBuf>,
+) -> ExitCode {
+    use courier_sim::threaded::run::{self, Ending};
+    if path.extension().is_some_and(|e| e == "script") {
+        let given: Vec<&str> = [
+            (seed.is_some(), "--seed"),
+            (threads.is_some(), "--threads"),
+            (out.is_some(), "--out"),
+        ]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect();
+        if !given.is_empty() {
+            eprintln!(
+                "courier-sim: {} cannot be used with a script ({}): a script has no random streams, \
+                 runs its lines on one thread (plus the timer thread) and writes no reports; \
+                 only --time-scale applies to it",
+                given.join(", "),
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
+        return threaded_script(path, time_scale);
+    }
+    let threads = threads.unwrap_or(DEFAULT_THREADS);
+    if !(1..=MAX_THREADS).contains(&threads) {
+        eprintln!("courier-sim: --threads must be between 1 and {MAX_THREADS}, found {threads}");
+        return ExitCode::from(2);
+    }
+    let scenario = match load_scenario(path) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let seed = seed.unwrap_or(scenario.seed);
+    let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-threaded", scenario.name)));
+    let horizon = scenario.horizon.0;
+    let (time_scale, how) = match time_scale {
+        Some(scale) => (scale, ""),
+        None => (
+            TimeScale::for_horizon(horizon),
+            " (the default: the horizon ÷ 20 s; set it with --time-scale)",
+        ),
+    };
+    eprintln!(
+        "threaded run of {} (seed {seed}) on {threads} worker threads at time scale {time_scale}{how}: \
+         the arrivals last about {:.1?} of wall time",
+        scenario.name,
+        time_scale.wall_uncapped(horizon)
+    );
+    let options = run::Options::new(seed, time_scale, threads);
+    let mut bar = ProgressBar::new(horizon, false);
+    let result = run::run(&scenario, options, Some(&dir), &mut bar);
+    bar.finish();
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            eprintln!("courier-sim: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let ops = outcome.verdict.operations as f64 / outcome.wall.as_secs_f64().max(1e-9);
+    let mut text = format!("{}\n", outcome.verdict);
+    for violation in &outcome.verdict.violations {
+        text += &format!("  violation: {violation}\n");
+    }
+    if outcome.stalled {
+        text +=
+            "  the run stalled: orders were still live with no work queued or in hand that could end them\n";
+    }
+    text += &format!(
+        "wall time {:.2?} ({ops:.0} operations/s); reports written to {}\n",
+        outcome.wall,
+        dir.display()
+    );
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let lag = outcome
+        .lateness
+        .lagged()
+        .then(|| format!("courier-sim: {}", outcome.lag_message(time_scale)));
+    match outcome.ending() {
+        Ending::Passed => ExitCode::SUCCESS,
+        Ending::Lagged => {
+            eprintln!("{}", lag.unwrap_or_default());
+            ExitCode::from(2)
+        }
+        Ending::Failed => {
+            if let Some(lag) = lag {
+                eprintln!("{lag}");
+            }
+            eprintln!(
+                "reproduce with: courier-sim threaded {} --seed {seed} --time-scale {time_scale} --threads {threads}",
+                path.display()
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// A script on real threads, in real time at `--time-scale 1` (its default): its
+/// expectations are enforced and its log is checked by replay.
+fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> ExitCode {
+    let (time_scale, how) = match time_scale {
+        Some(scale) => (scale, ""),
+        None => (TimeScale::REAL_TIME, " (real time, the default for a script)"),
+    };
+    eprintln!(
+        "threaded script {} at time scale {time_scale}{how}",
+        path.display()
+    );
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = courier_sim::threaded::script_host::run_script(path, time_scale, &mut LineFlush(&mut out));
+    let _ = out.flush();
+    drop(out);
+    match result {
+        Ok((summary, verdict)) => {
+            for failure in &summary.failures {
+                eprintln!(
+                    "{}:{}: expectation failed: {}",
+                    path.display(),
+                    failure.line,
+                    failure.message
+                );
+            }
+            let failed = summary.failures.len();
+            let text = format!(
+                "{} passed, {failed} failed\n{verdict}\n",
+                summary.expectations - failed
+            );
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            for violation in &verdict.violations {
+                eprintln!("violation: {violation}");
+            }
+            if failed == 0 && verdict.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => script_error(&e),
+    }
+}
+
+/// Flushes after every line, so a real-time transcript shows each line as it happens.
+struct LineFlush<'a, W: Write>(&'a mut W);
+
+impl<W: Write> Write for LineFlush<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.0.write(buf)?;
+        if buf.contains(&b'\n') {
+            self.0.flush()?;
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
