@@ -6,8 +6,8 @@
 
 #![warn(missing_docs)]
 
-// Lets files compiled twice (threaded/kernel.rs, also built by the model test) name this crate
-// the same way from inside it and from outside.
+// Lets files compiled twice (threaded/kernel.rs, clock.rs, timed_queue.rs and poison.rs, also
+// built by the model test) name this crate the same way from inside it and from outside.
 extern crate self as courier_sim;
 
 pub mod engine;
