@@ -8,6 +8,7 @@
 pub mod check;
 pub mod dist;
 pub mod limits;
+mod validate;
 mod values;
 
 use std::fmt;
@@ -363,168 +364,9 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let inner = e.into_inner();
         error(inner.span(), field, inner.message().trim().to_string())
     })?;
-    validate(&scenario).map_err(|(span, field, message)| error(span, Some(field.to_string()), message))?;
+    validate::validate(&scenario)
+        .map_err(|(span, field, message)| error(span, Some(field.to_string()), message))?;
     Ok(scenario)
-}
-
-type Invalid = (Option<std::ops::Range<usize>>, &'static str, String);
-
-fn validate(s: &Scenario) -> Result<(), Invalid> {
-    let fail = |field: &'static str, message: String| Err((None, field, message));
-    let bad_name = s.name == "."
-        || s.name == ".."
-        || s.name.contains(['/', '\\'])
-        || s.name.chars().any(char::is_control);
-    if bad_name {
-        return fail(
-            "name",
-            format!(
-                "`{}` cannot be a report folder name: no slashes, `.` or `..`",
-                s.name
-            ),
-        );
-    }
-    if s.name.chars().count() > limits::MAX_NAME_CHARS {
-        return fail(
-            "name",
-            format!(
-                "at most {} characters, found {}",
-                limits::MAX_NAME_CHARS,
-                s.name.chars().count()
-            ),
-        );
-    }
-    if s.items.is_empty() {
-        return fail("items", "the catalog needs at least one item".into());
-    }
-    if s.items.len() > limits::MAX_ITEMS {
-        return fail(
-            "items",
-            format!("at most {} items, found {}", limits::MAX_ITEMS, s.items.len()),
-        );
-    }
-    if s.demand.profile.len() > limits::MAX_PROFILE_STEPS {
-        return fail(
-            "demand.profile",
-            format!(
-                "at most {} steps, found {}",
-                limits::MAX_PROFILE_STEPS,
-                s.demand.profile.len()
-            ),
-        );
-    }
-    if let Some(bad) = s
-        .items
-        .iter()
-        .find(|item| item.trim().is_empty() || item.chars().any(char::is_control))
-    {
-        return fail(
-            "items",
-            format!(
-                "{bad:?} cannot be an item name: it must have a visible character and no control characters"
-            ),
-        );
-    }
-    if let Some(dup) = s
-        .items
-        .iter()
-        .enumerate()
-        .find(|(i, item)| s.items[..*i].contains(item))
-    {
-        return fail("items", format!("item `{}` appears twice", dup.1));
-    }
-    let orders_possible =
-        s.demand.rate.per_ms() > 0.0 || s.demand.profile.iter().any(|p| p.rate.per_ms() > 0.0);
-    if orders_possible && s.demand.customers < 2 {
-        return fail(
-            "demand.customers",
-            "at least 2 customers are needed: sender and recipient differ".into(),
-        );
-    }
-    for pair in s.demand.profile.windows(2) {
-        if pair[1].from.0 <= pair[0].from.0 {
-            return fail(
-                "demand.profile",
-                format!(
-                    "steps must start at increasing times; {} comes after {}",
-                    pair[1].from.0, pair[0].from.0
-                ),
-            );
-        }
-    }
-    if !(s.behavior.rating.spread.is_finite() && s.behavior.rating.spread >= 0.0) {
-        return fail(
-            "behavior.rating.spread",
-            format!(
-                "must be a non-negative number, found {}",
-                s.behavior.rating.spread
-            ),
-        );
-    }
-    if let Some(area) = &s.area {
-        if LatLon::new(area.center[0], area.center[1]).is_none() {
-            return fail(
-                "area.center",
-                "must be [LAT, LON] with LAT in -90..=90 and LON in -180..=180".into(),
-            );
-        }
-        if !(area.radius_km > 0.0 && area.radius_km <= limits::MAX_RADIUS_KM) {
-            return fail(
-                "area.radius_km",
-                format!(
-                    "must be above 0 and at most {} km, found {}",
-                    limits::MAX_RADIUS_KM,
-                    area.radius_km
-                ),
-            );
-        }
-        // Points are placed on a flat disc around the centre; one that reaches a pole has
-        // no sensible positions beyond it.
-        let reach_degrees = area.radius_km / crate::engine::geo::EARTH_RADIUS_KM.to_radians();
-        if area.center[0].abs() + reach_degrees >= 90.0 {
-            return fail(
-                "area.radius_km",
-                format!(
-                    "a disc of {} km around latitude {} reaches a pole; move the centre or shrink the radius",
-                    area.radius_km, area.center[0]
-                ),
-            );
-        }
-        let (slowest, fastest) = limits::SPEED_KMH;
-        if !(area.speed_kmh >= slowest && area.speed_kmh <= fastest) {
-            return fail(
-                "area.speed_kmh",
-                format!(
-                    "must be between {slowest} and {fastest} km/h, found {}",
-                    area.speed_kmh
-                ),
-            );
-        }
-    }
-    let expected = s.expected_orders();
-    if expected > limits::MAX_EXPECTED_ORDERS {
-        let field = if s.demand.profile.is_empty() {
-            "demand.rate"
-        } else {
-            "demand.profile"
-        };
-        return fail(
-            field,
-            format!(
-                "the rate over the horizon ({}) would place about {expected:.3e} orders; the limit is {:.0e}: lower the rate or shorten the horizon",
-                s.horizon.0,
-                limits::MAX_EXPECTED_ORDERS
-            ),
-        );
-    }
-    if s.policy() == Policy::Nearest && s.area.is_none() {
-        return Err((
-            Some(s.dispatch.policy.span()),
-            "dispatch.policy",
-            "`nearest` needs an [area] section: without positions there is no nearest driver".into(),
-        ));
-    }
-    Ok(())
 }
 
 /// The 1-based line and column of a byte offset.

@@ -5,6 +5,7 @@ pub mod arrivals;
 pub mod behaviour;
 pub mod load;
 pub mod queue;
+pub mod setup;
 pub mod streams;
 
 pub use queue::EventQueue;
