@@ -115,8 +115,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (30_000u64..70_000).prop_map(Op::Wait),
         2 => (any::<u8>(), any::<bool>()).prop_map(|(order, early)| Op::WaitForDeadline { order, early }),
         1 => (any::<u8>(), 0u8..4).prop_map(|(order, action)| Op::RaceDeadlineTimer { order, action }),
-        1 => (0u8..7).prop_map(Op::OnboardCustomer),
-        1 => (0u8..6).prop_map(Op::OnboardDriver),
+        1 => (0u8..8).prop_map(Op::OnboardCustomer),
+        1 => (0u8..7).prop_map(Op::OnboardDriver),
         7 => (any::<u8>(), any::<u8>(), any::<u8>(), prop::option::weighted(0.25, 0u8..4))
             .prop_map(|(sender, recipient, item, key)| Op::Place { sender, recipient, item, key }),
         1 => Just(Op::RepeatPlace),
@@ -171,7 +171,22 @@ fn customer_template(k: u8) -> (String, Contact) {
                 phone: None,
             },
         ),
-        _ => ("d0".to_string(), contact(0)),
+        6 => ("d0".to_string(), contact(0)),
+        _ => ("c7".to_string(), contact(1)),
+    }
+}
+
+/// Customer 7 and driver 6 (fresh, well-formed names and contacts) come with a location off
+/// the globe, which the engine must refuse; customer 6 (a taken name) too. The others have
+/// none.
+fn off_the_globe(k: u8) -> Option<courier_sim::engine::LatLon> {
+    match k {
+        7 => Some(courier_sim::engine::LatLon { lat: 91.0, lon: 0.0 }),
+        6 => Some(courier_sim::engine::LatLon {
+            lat: 0.0,
+            lon: -180.5,
+        }),
+        _ => None,
     }
 }
 
@@ -179,6 +194,7 @@ fn driver_template(k: u8) -> (String, Contact) {
     match k {
         0..=3 => (format!("d{k}"), contact(k + 3)),
         4 => ("c0".to_string(), Contact::default()),
+        6 => ("d6".to_string(), Contact::default()),
         _ => (
             "dx".to_string(),
             Contact {
@@ -234,11 +250,24 @@ fn expected(before: &Engine, now: Millis, command: &Command) -> Result<(), Vec<R
     let driver_known = |d: DriverId| d.index() < before.drivers().len();
     let one = |r: Refusal| Err(vec![r]);
     match command {
-        Command::OnboardCustomer { name, contact, .. } | Command::OnboardDriver { name, contact, .. } => {
+        Command::OnboardCustomer {
+            name,
+            contact,
+            location,
+            ..
+        }
+        | Command::OnboardDriver {
+            name,
+            contact,
+            location,
+        } => {
             let taken = before.customers().iter().any(|c| &c.name == name)
                 || before.drivers().iter().any(|d| &d.name == name);
+            // A location is two numbers; one off the globe breaks a rule (SPEC §4 reading).
+            let on_the_globe = location.is_none_or(|l| l.lat.abs() <= 90.0 && l.lon.abs() <= 180.0);
             let valid = contact.email.as_deref().is_none_or(valid_email)
-                && contact.phone.as_deref().is_none_or(valid_phone);
+                && contact.phone.as_deref().is_none_or(valid_phone)
+                && on_the_globe;
             let mut codes = Vec::new();
             if taken {
                 codes.push(DuplicateName);
@@ -268,7 +297,7 @@ fn expected(before: &Engine, now: Millis, command: &Command) -> Result<(), Vec<R
             if !unknown.is_empty() {
                 return Err(unknown);
             }
-            if sender == recipient {
+            if sender == recipient || key.as_deref() == Some("") {
                 return one(InvalidArgument);
             }
             let reused = key
@@ -603,7 +632,7 @@ impl Harness {
                     name,
                     contact,
                     address: None,
-                    location: None,
+                    location: off_the_globe(k),
                 }
             }
             Op::OnboardDriver(k) => {
@@ -611,7 +640,7 @@ impl Harness {
                 Command::OnboardDriver {
                     name,
                     contact,
-                    location: None,
+                    location: off_the_globe(k),
                 }
             }
             Op::Place {
@@ -627,7 +656,8 @@ impl Harness {
                 } else {
                     u32::from(item) % CATALOG_LEN
                 }),
-                key: key.map(|k| format!("key-{k}")),
+                // Key 3 is the empty key: well formed, but it breaks a rule.
+                key: key.map(|k| if k == 3 { String::new() } else { format!("key-{k}") }),
             },
             Op::RepeatPlace => return self.last_place.clone(),
             Op::Cancel { order: o, by, aimed } => {
