@@ -11,6 +11,7 @@
 extern crate self as courier_sim;
 
 pub mod engine;
+pub mod input;
 pub mod notify;
 pub mod report;
 pub mod scenario;

@@ -151,6 +151,21 @@ fn warnings(s: &Scenario, expected_orders: f64, peak_load: f64) -> Vec<String> {
     if s.behavior.no_show.0 == 1.0 {
         found.push("`behavior.no_show` is 1: no assigned driver ever picks up".into());
     }
+    // Orders that wait (or are held by a no-show) until the deadline stay in memory that long.
+    let peak_per_ms = s
+        .rate_segments()
+        .iter()
+        .filter(|(from, _)| *from < horizon)
+        .map(|&(_, r)| r)
+        .fold(0.0, f64::max);
+    let held = peak_per_ms * s.dispatch.pickup_deadline.0.as_ms() as f64;
+    if held > crate::sim::load::MAX_RESIDENT_ORDERS as f64 {
+        found.push(format!(
+            "up to about {held:.3e} orders could be in memory at once (the peak rate × the {} pickup deadline), over the run's limit of {}: if the fleet falls behind, the run stops; shorten the deadline",
+            s.dispatch.pickup_deadline.0,
+            crate::sim::load::MAX_RESIDENT_ORDERS
+        ));
+    }
     if peak_load >= 1.0 && s.fleet.drivers > 0 {
         found.push(format!(
             "the fleet is overloaded at the peak (offered load {peak_load:.2}): orders will queue and many will be cancelled at their deadline"
@@ -192,6 +207,18 @@ mod tests {
         ] {
             assert!(w.contains(fragment), "missing {fragment:?} in:\n{w}");
         }
+    }
+
+    #[test]
+    fn a_deadline_that_could_hold_too_many_orders_is_flagged() {
+        let s = scenario(
+            "horizon = \"2h\"\n[demand]\nrate = \"1000/s\"\n[dispatch]\npickup_deadline = \"24h\"\n",
+        );
+        let w = estimate(&s).warnings.join("\n");
+        assert!(
+            w.contains("up to about 8.640e7 orders could be in memory at once"),
+            "{w}"
+        );
     }
 
     #[test]

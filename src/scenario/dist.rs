@@ -134,11 +134,20 @@ fn duration_value(text: &str) -> Result<f64, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The largest magnitude a number distribution takes as an argument: far past any rating,
+/// and far from where sums of draws stop being finite.
+pub const MAX_NUMBER: f64 = 1e9;
+
 fn number_value(text: &str) -> Result<f64, String> {
-    text.parse::<f64>()
+    let v: f64 = text
+        .parse()
         .ok()
-        .filter(|v| v.is_finite())
-        .ok_or_else(|| format!("invalid number `{text}`"))
+        .filter(|v: &f64| v.is_finite())
+        .ok_or_else(|| format!("invalid number `{text}`"))?;
+    if v.abs() > MAX_NUMBER {
+        return Err(format!("`{text}` is beyond the limit of ±{MAX_NUMBER:e}"));
+    }
+    Ok(v)
 }
 
 /// A distribution of durations, written with duration arguments: `exp(20s)`.
@@ -232,5 +241,8 @@ mod tests {
         }
         assert!(Dist::parse("uniform(3.0, 5.0)", number_value).is_ok());
         assert!(Dist::parse("uniform(3.0, x)", number_value).is_err());
+        // Regression (review): normal(1e308, 1e308) drew infinities and a rating of NaN.
+        assert!(Dist::parse("normal(1e308, 1e308)", number_value).is_err());
+        assert!(Dist::parse("uniform(-1e9, 1e9)", number_value).is_ok());
     }
 }

@@ -13,9 +13,9 @@ pub const MAX_CUSTOMERS: u32 = 1_000_000;
 pub const MAX_ITEMS: usize = 10_000;
 /// Steps of a rate profile.
 pub const MAX_PROFILE_STEPS: usize = 10_000;
-/// Orders a scenario may expect (rate × time, summed over the profile): about 40 minutes of
-/// a virtual-clock run, and well inside the 32-bit order ids.
-pub const MAX_EXPECTED_ORDERS: f64 = 1e9;
+/// Orders a scenario may expect (rate × time, summed over the profile): a few minutes of a
+/// virtual-clock run and about 11 GB of `orders.csv`, well inside the 32-bit order ids.
+pub const MAX_EXPECTED_ORDERS: f64 = 1e8;
 /// Radius of the area: a city or a region, where the flat-disc placement holds.
 pub const MAX_RADIUS_KM: f64 = 1_000.0;
 /// Travel speed bounds: at 1 km/h across a 2,000 km area a trip still takes under 1000 days.

@@ -149,6 +149,7 @@ pub struct RatingBehavior {
 #[serde(deny_unknown_fields)]
 pub struct Area {
     /// `[LAT, LON]` in degrees.
+    #[serde(deserialize_with = "values::lat_lon")]
     pub center: [f64; 2],
     /// Radius of the disc.
     #[serde(default = "defaults::radius_km")]
@@ -325,12 +326,13 @@ impl std::error::Error for ScenarioError {}
 /// Reads and validates a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-        file: file.clone(),
-        position: None,
-        field: None,
-        message: format!("cannot read the scenario: {e}"),
-    })?;
+    let text =
+        crate::input::read_text(path, crate::input::MAX_SCENARIO_BYTES).map_err(|e| ScenarioError {
+            file: file.clone(),
+            position: None,
+            field: None,
+            message: format!("cannot read the scenario: {e}"),
+        })?;
     let mut scenario = parse(&file, &text)?;
     if scenario.name.is_empty() {
         scenario.name = path

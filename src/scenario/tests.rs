@@ -269,3 +269,24 @@ fn item_names_need_a_visible_character_and_discs_stay_off_the_poles() {
     let e = err("horizon = \"24000h\"\n[demand]\nprofile = [{ from = \"0s\", rate = \"1000/s\" }]\n");
     assert_eq!(e.field.as_deref(), Some("demand.profile"));
 }
+
+#[test]
+fn names_and_centres_say_exactly_what_is_wrong() {
+    // Regression (review): a name with a control character printed it raw and blamed
+    // slashes; a blank name was accepted; a third coordinate was silently dropped.
+    for text in ["name = \"a\\u0000b\"\n", "name = \" \"\n", "name = \"a/b\"\n"] {
+        let e = err(text);
+        assert_eq!(e.field.as_deref(), Some("name"), "{text}");
+        assert!(
+            e.message
+                .contains("needs a visible character, and no slash, control character"),
+            "{e}"
+        );
+    }
+    assert!(err("name = \"a\\u0000b\"\n").message.starts_with("\"a\\0b\""));
+    let e = err("[area]\ncenter = [0.0, 0.0, 0.0]\n");
+    assert_eq!(e.field.as_deref(), Some("area.center"));
+    assert!(e.message.contains("two numbers, found 3"), "{e}");
+    let e = err("[behavior]\nrating = { spread = 1e308 }\n");
+    assert_eq!(e.field.as_deref(), Some("behavior.rating.spread"));
+}

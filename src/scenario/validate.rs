@@ -10,15 +10,17 @@ pub(super) type Invalid = (Option<std::ops::Range<usize>>, &'static str, String)
 
 pub(super) fn validate(s: &Scenario) -> Result<(), Invalid> {
     let fail = |field: &'static str, message: String| Err((None, field, message));
+    // The name is given (an empty one becomes the file's stem later) and names a folder.
     let bad_name = s.name == "."
         || s.name == ".."
         || s.name.contains(['/', '\\'])
-        || s.name.chars().any(char::is_control);
+        || s.name.chars().any(char::is_control)
+        || (!s.name.is_empty() && s.name.trim().is_empty());
     if bad_name {
         return fail(
             "name",
             format!(
-                "`{}` cannot be a report folder name: no slashes, `.` or `..`",
+                "{:?} cannot be a report folder name: it needs a visible character, and no slash, control character, `.` or `..`",
                 s.name
             ),
         );
@@ -91,11 +93,13 @@ pub(super) fn validate(s: &Scenario) -> Result<(), Invalid> {
             );
         }
     }
-    if !(s.behavior.rating.spread.is_finite() && s.behavior.rating.spread >= 0.0) {
+    // Stars are 1 to 5: a spread past 100 means nothing more, and a bounded one keeps every
+    // rating a finite number (an unbounded one could make mean + spread × deviate NaN).
+    if !(s.behavior.rating.spread >= 0.0 && s.behavior.rating.spread <= 100.0) {
         return fail(
             "behavior.rating.spread",
             format!(
-                "must be a non-negative number, found {}",
+                "must be a number from 0 to 100, found {}",
                 s.behavior.rating.spread
             ),
         );

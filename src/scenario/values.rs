@@ -64,6 +64,18 @@ impl<'de> Deserialize<'de> for Rate {
     }
 }
 
+/// `[LAT, LON]`: exactly two numbers (a third would be silently dropped otherwise).
+pub(super) fn lat_lon<'de, D: Deserializer<'de>>(d: D) -> Result<[f64; 2], D::Error> {
+    let numbers = Vec::<f64>::deserialize(d)?;
+    match numbers.as_slice() {
+        [lat, lon] => Ok([*lat, *lon]),
+        _ => Err(D::Error::custom(format!(
+            "expected [LAT, LON], two numbers, found {}",
+            numbers.len()
+        ))),
+    }
+}
+
 /// A probability in [0, 1].
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Probability(pub f64);

@@ -73,9 +73,11 @@ pub fn run_text(
 /// Reads and parses a script file; returns its name for messages and its lines.
 pub fn load(path: &Path) -> Result<(String, Vec<parse::Line>), ScriptError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ScriptError::Read {
-        file: file.clone(),
-        source,
+    let text = crate::input::read_text(path, crate::input::MAX_SCRIPT_BYTES).map_err(|source| {
+        ScriptError::Read {
+            file: file.clone(),
+            source,
+        }
     })?;
     let lines = parse::parse_script(&text).map_err(|e| ScriptError::Line {
         file: file.clone(),

@@ -50,6 +50,12 @@ impl SimEvent {
     }
 }
 
+/// The most orders a load run keeps in memory at once (about 235 bytes each, so about
+/// 4.7 GB). An order stays until it has ended and every earlier order has ended too, so a
+/// long pickup deadline with no drivers, or with no-shows, can hold a large share of a run:
+/// past this the run stops with [`RunError::TooLarge`] instead of exhausting the machine.
+pub const MAX_RESIDENT_ORDERS: usize = 20_000_000;
+
 /// How a load run ended.
 #[derive(Debug)]
 pub struct RunResult {
@@ -122,6 +128,8 @@ struct LoadRun<'a> {
     driver_channels: Vec<u8>,
     /// Reused for every command's effects.
     fx: Effects,
+    /// The most orders kept in memory at once.
+    resident_limit: usize,
 }
 
 /// Runs `scenario` under `seed` to completion, writing rows into `reports` as it goes (the
@@ -133,6 +141,7 @@ pub fn run(
     progress: &mut dyn Progress,
 ) -> Result<RunResult, RunError> {
     let mut sim = LoadRun::new(scenario, seed, reports)?;
+    sim.resident_limit = MAX_RESIDENT_ORDERS;
     sim.run(progress)?;
     let summary = sim.summary();
     Ok(RunResult {
@@ -174,6 +183,7 @@ impl<'a> LoadRun<'a> {
             customer_channels,
             driver_channels,
             fx: Effects::default(),
+            resident_limit: MAX_RESIDENT_ORDERS,
         })
     }
 
@@ -286,6 +296,16 @@ impl<'a> LoadRun<'a> {
         self.apply("place", command)?.map_err(internal)?;
         if self.engine.orders_placed() == placed_before {
             return Ok(());
+        }
+        if self.engine.orders().len() > self.resident_limit {
+            return Err(RunError::TooLarge(format!(
+                "more than {} orders were in memory at once at virtual time {}: an order stays \
+                 until it and every earlier order have ended, and the pickup deadline ({}) keeps \
+                 unassigned and no-show orders that long; shorten the deadline, lower the rate or add drivers",
+                self.resident_limit,
+                self.now.clock(),
+                self.scenario.dispatch.pickup_deadline.0
+            )));
         }
         // A new order: its own stream decides the sender's cancellation and the rating.
         match self
@@ -404,4 +424,32 @@ pub fn run_to_dir(
     let result = run(scenario, seed, &mut reports, progress)?;
     reports.finish(&result.engine, &result.summary, Millis(result.stats.sim_end_ms))?;
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_that_would_hold_too_many_orders_stops_with_a_reason() {
+        // Regression (review): no drivers and a 1000-day deadline kept every order in memory
+        // until the machine aborted. The limit is lowered here so the test is quick.
+        let scenario = crate::scenario::parse(
+            "hold.toml",
+            "horizon = \"1h\"\n[fleet]\ndrivers = 0\n[demand]\nrate = \"10/s\"\n[dispatch]\npickup_deadline = \"24000h\"\n",
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut reports = Reports::create(&dir.path().join("out"), false, false).unwrap();
+        let mut sim = LoadRun::new(&scenario, 1, &mut reports).unwrap();
+        sim.resident_limit = 1_000;
+        let e = sim.run(&mut ()).unwrap_err();
+        let text = e.to_string();
+        assert!(matches!(e, RunError::TooLarge(_)), "{text}");
+        assert!(
+            text.contains("more than 1000 orders were in memory at once"),
+            "{text}"
+        );
+        assert!(text.contains("pickup deadline (24000h)"), "{text}");
+    }
 }
