@@ -1,7 +1,6 @@
 //! `courier-sim check`: validates a scenario without running it and prints what it will
 //! ask of its fleet (expected orders, offered load, warnings).
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use super::load_scenario;
@@ -34,12 +33,26 @@ pub(crate) fn check(path: &std::path::Path) -> ExitCode {
         "  expected orders: about {:.0} ({:.2} a minute on average, {:.2} at the peak)",
         e.expected_orders, e.mean_rate_per_min, e.peak_rate_per_min
     );
-    let seconds = |t: Millis| Millis((t.as_ms() + 500) / 1000 * 1000);
+    // Whole seconds read best; below a second the milliseconds are the figure.
+    let seconds = |t: Millis| {
+        if t.as_ms() < 1000 {
+            t
+        } else {
+            Millis((t.as_ms() + 500) / 1000 * 1000)
+        }
+    };
+    let travel = if scenario.area.is_some() {
+        format!(
+            "travel {} a leg at the area's mean distance",
+            seconds(e.travel_leg)
+        )
+    } else {
+        "no travel without an [area]".to_string()
+    };
     let _ = writeln!(
         out,
-        "  a driver is busy about {} an order (pickup delay, delivery, travel {} a leg at the area's mean distance, no-shows held to the deadline)",
+        "  a driver is busy about {} an order (pickup delay, delivery, {travel}, no-shows held to the deadline)",
         seconds(e.busy_per_order),
-        seconds(e.travel_leg)
     );
     if scenario.policy() == courier_sim::engine::Policy::Nearest {
         let _ = writeln!(
@@ -47,7 +60,9 @@ pub(crate) fn check(path: &std::path::Path) -> ExitCode {
             "  (`nearest` shortens the trip to the sender, so the real capacity is higher)"
         );
     }
-    if e.capacity_per_min.is_finite() {
+    if scenario.fleet.drivers == 0 {
+        let _ = writeln!(out, "  fleet capacity: none (no drivers)");
+    } else if e.capacity_per_min.is_finite() {
         let _ = writeln!(
             out,
             "  fleet capacity: about {:.2} orders a minute; offered load {:.2} on average, {:.2} at the peak",
@@ -62,6 +77,8 @@ pub(crate) fn check(path: &std::path::Path) -> ExitCode {
     for w in &e.warnings {
         let _ = writeln!(out, "  warning: {w}");
     }
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
-    ExitCode::SUCCESS
+    match super::print_out(&out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
 }

@@ -1,7 +1,6 @@
 //! `courier-sim run`: a seeded load scenario on the virtual clock, with a progress bar on a
 //! terminal (shared with `threaded`) and a summary of the reports it wrote.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -24,16 +23,22 @@ pub(crate) fn run(path: &std::path::Path, seed: Option<u64>, out: Option<PathBuf
     bar.finish();
     match result {
         Ok(result) => {
-            if !quiet {
-                print_summary(&result, &dir, path, seed);
+            if quiet {
+                return ExitCode::SUCCESS;
             }
-            ExitCode::SUCCESS
+            match super::print_out(&summary_text(&result, &dir, path, seed)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(code) => code,
+            }
         }
         Err(e) => {
-            eprintln!("courier-sim: {e}");
+            super::say_err!("courier-sim: {e}");
             // Only a bug is worth reproducing: a refused folder or a full disk is not the seed's.
             if matches!(e, load::RunError::Internal(_)) {
-                eprintln!("reproduce with: courier-sim run {} --seed {seed}", path.display());
+                super::say_err!(
+                    "reproduce with: courier-sim run {} --seed {seed}",
+                    super::shell_word(path)
+                );
             }
             ExitCode::from(2)
         }
@@ -89,7 +94,7 @@ impl Progress for ProgressBar {
     }
 }
 
-fn print_summary(result: &RunResult, dir: &std::path::Path, path: &std::path::Path, seed: u64) {
+fn summary_text(result: &RunResult, dir: &std::path::Path, path: &std::path::Path, seed: u64) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     // An empty cell in summary.csv means "no such order": say so in words.
@@ -106,7 +111,7 @@ fn print_summary(result: &RunResult, dir: &std::path::Path, path: &std::path::Pa
         out,
         "scenario {} with seed {seed} (reproduce: courier-sim run {} --seed {seed})",
         value("scenario"),
-        path.display()
+        super::shell_word(path)
     );
     let _ =
         writeln!(out,
@@ -149,6 +154,10 @@ fn print_summary(result: &RunResult, dir: &std::path::Path, path: &std::path::Pa
     );
     let engine = &result.engine;
     for by in [RankBy::Deliveries, RankBy::Rating] {
+        if engine.drivers().is_empty() {
+            let _ = writeln!(out, "top drivers by {by}: none (no drivers)");
+            continue;
+        }
         let _ = writeln!(out, "top drivers by {by}:");
         for (rank, d) in rankings::board(engine, by).into_iter().take(10).enumerate() {
             let driver = &engine.drivers()[d.index()];
@@ -165,6 +174,5 @@ fn print_summary(result: &RunResult, dir: &std::path::Path, path: &std::path::Pa
         }
     }
     let _ = writeln!(out, "reports written to {}", dir.display());
-    // A closed stdout (`| head`) is not an error of the run.
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    out
 }

@@ -67,3 +67,49 @@ fn warnings_keep_exit_0_and_errors_exit_2() {
     );
     assert!(!root().join("reports/degenerate").exists());
 }
+
+#[test]
+fn a_file_of_the_other_kind_is_named_with_the_right_command() {
+    // Regression (review): `run x.script` failed on TOML syntax at line 4 and `script
+    // x.toml` on an unknown command `name`, without saying the file was of the other kind.
+    let r = courier_sim(&["run", "scenarios/sample.script"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(
+            "is a script, not a scenario; run it with `courier-sim script scenarios/sample.script`"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = courier_sim(&["script", "scenarios/evening.toml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("is a scenario, not a script; run it with `courier-sim run scenarios/evening.toml`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_full_stdout_is_an_error_and_a_closed_one_is_not() {
+    // Regression (review): with stdout on a full disk, `run`, `check` and `script` exited 0
+    // having written nothing. /dev/full exists on Linux; elsewhere there is nothing to test.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    for args in [
+        &["check", "scenarios/evening.toml"][..],
+        &["script", "scenarios/sample.script"][..],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_courier-sim"))
+            .args(args)
+            .current_dir(root())
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("No space left on device"), "{args:?}: {stderr}");
+    }
+}
