@@ -7,8 +7,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::run::ProgressBar;
-use super::{load_scenario, script_error};
 use courier_sim::threaded::scale::TimeScale;
+
+/// `eprintln!` that never panics: stderr may be a closed pipe (`2>&1 | head -1`), and a
+/// message nobody reads is no reason to abort with exit code 101. Errors are ignored.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 /// The default number of worker threads.
 const DEFAULT_THREADS: usize = 4;
@@ -35,7 +42,7 @@ pub(crate) fn threaded(
         .filter_map(|(given, flag)| given.then_some(flag))
         .collect();
         if !given.is_empty() {
-            eprintln!(
+            say!(
                 "courier-sim: {} cannot be used with a script ({}): a script has no random streams, \
                  runs its lines on one thread (plus the timer thread) and writes no reports; \
                  only --time-scale applies to it",
@@ -48,12 +55,15 @@ pub(crate) fn threaded(
     }
     let threads = threads.unwrap_or(DEFAULT_THREADS);
     if !(1..=MAX_THREADS).contains(&threads) {
-        eprintln!("courier-sim: --threads must be between 1 and {MAX_THREADS}, found {threads}");
+        say!("courier-sim: --threads must be between 1 and {MAX_THREADS}, found {threads}");
         return ExitCode::from(2);
     }
-    let scenario = match load_scenario(path) {
+    let scenario = match courier_sim::scenario::load(path) {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(e) => {
+            say!("{e}");
+            return ExitCode::from(2);
+        }
     };
     let seed = seed.unwrap_or(scenario.seed);
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-threaded", scenario.name)));
@@ -65,7 +75,7 @@ pub(crate) fn threaded(
             " (the default: the horizon ÷ 20 s; set it with --time-scale)",
         ),
     };
-    eprintln!(
+    say!(
         "threaded run of {} (seed {seed}) on {threads} worker threads at time scale {time_scale}{how}: \
          the arrivals last about {:.1?} of wall time",
         scenario.name,
@@ -78,7 +88,7 @@ pub(crate) fn threaded(
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(e) => {
-            eprintln!("courier-sim: {e}");
+            say!("courier-sim: {e}");
             return ExitCode::from(2);
         }
     };
@@ -104,14 +114,14 @@ pub(crate) fn threaded(
     match outcome.ending() {
         Ending::Passed => ExitCode::SUCCESS,
         Ending::Lagged => {
-            eprintln!("{}", lag.unwrap_or_default());
+            say!("{}", lag.unwrap_or_default());
             ExitCode::from(2)
         }
         Ending::Failed => {
             if let Some(lag) = lag {
-                eprintln!("{lag}");
+                say!("{lag}");
             }
-            eprintln!(
+            say!(
                 "reproduce with: courier-sim threaded {} --seed {seed} --time-scale {time_scale} --threads {threads}",
                 path.display()
             );
@@ -127,7 +137,7 @@ fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> Exi
         Some(scale) => (scale, ""),
         None => (TimeScale::REAL_TIME, " (real time, the default for a script)"),
     };
-    eprintln!(
+    say!(
         "threaded script {} at time scale {time_scale}{how}",
         path.display()
     );
@@ -139,7 +149,7 @@ fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> Exi
     match result {
         Ok((summary, verdict)) => {
             for failure in &summary.failures {
-                eprintln!(
+                say!(
                     "{}:{}: expectation failed: {}",
                     path.display(),
                     failure.line,
@@ -153,7 +163,7 @@ fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> Exi
             );
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             for violation in &verdict.violations {
-                eprintln!("violation: {violation}");
+                say!("violation: {violation}");
             }
             if failed == 0 && verdict.passed() {
                 ExitCode::SUCCESS
@@ -163,6 +173,16 @@ fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> Exi
         }
         Err(e) => script_error(&e),
     }
+}
+
+/// A script that could not run to its end: a bad line as `FILE:LINE: message` (SPEC §4),
+/// anything else with the program's name; exit code 2.
+fn script_error(e: &courier_sim::script::ScriptError) -> ExitCode {
+    match e {
+        courier_sim::script::ScriptError::Line { .. } => say!("{e}"),
+        _ => say!("courier-sim: {e}"),
+    }
+    ExitCode::from(2)
 }
 
 /// Flushes after every line, so a real-time transcript shows each line as it happens.

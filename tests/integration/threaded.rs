@@ -473,3 +473,53 @@ fn threaded_reports_give_utilization_during_arrivals_too() {
     let during: f64 = during.parse().unwrap();
     assert!(during > 0.0 && during <= 1.0, "{summary}");
 }
+
+/// Runs `courier-sim ARGS…` with stderr a pipe whose reading end is already closed (as
+/// after `2>&1 | head -1`), and returns its exit code.
+fn exit_code_with_stderr_closed(args: &[&str]) -> i32 {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_courier-sim"))
+        .args(args)
+        .current_dir(crate::support::root())
+        .stdout(std::process::Stdio::null())
+        .stderr(writer)
+        .status()
+        .unwrap();
+    status.code().expect("exited, not killed")
+}
+
+/// Regression: `threaded … 2>&1 | head -1` exited 101: `eprintln!` panics when stderr is a
+/// closed pipe. Every message of `threaded` is now written ignoring errors, so the exit
+/// code is the one the run deserves.
+#[test]
+fn a_closed_stderr_never_turns_the_exit_code_into_a_panic() {
+    let (dir, scenario) = temp_file("quiet.toml", NO_ARRIVALS);
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let bad_line = dir.path().join("bad.script");
+    std::fs::write(&bad_line, "at 10s\nat 5s\n").unwrap();
+    let failing = dir.path().join("failing.script");
+    std::fs::write(&failing, "onboard driver d1\nexpect error unknown_driver\n").unwrap();
+    let missing = dir.path().join("missing.toml");
+    // The failed expectation's exit 1 would be a lag's 2 only if the script's second line
+    // ran a minute late at --time-scale 1; either way, never 101.
+    let cases: [(&[&str], &[i32]); 6] = [
+        (
+            &["threaded", &scenario, "--time-scale", "1000", "--out", out],
+            &[0],
+        ),
+        (&["threaded", &scenario, "--threads", "0"], &[2]),
+        (&["threaded", missing.to_str().unwrap()], &[2]),
+        (
+            &["threaded", bad_line.to_str().unwrap(), "--time-scale", "1000000"],
+            &[2],
+        ),
+        (&["threaded", failing.to_str().unwrap()], &[1, 2]),
+        (&["threaded", failing.to_str().unwrap(), "--seed", "1"], &[2]),
+    ];
+    for (args, codes) in cases {
+        let code = exit_code_with_stderr_closed(args);
+        assert!(codes.contains(&code), "{args:?}: exit {code}");
+    }
+}
