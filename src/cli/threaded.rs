@@ -75,6 +75,15 @@ pub(crate) fn threaded(
             " (the default: the horizon ÷ 20 s; set it with --time-scale)",
         ),
     };
+    // Whatever refuses the run (its size, the report folder) is said before anything that
+    // announces it.
+    let prepared = match run::prepare(&scenario, Some(&dir)) {
+        Ok(prepared) => prepared,
+        Err(e) => {
+            say!("courier-sim: {e}");
+            return ExitCode::from(2);
+        }
+    };
     say!(
         "threaded run of {} (seed {seed}) on {threads} worker threads at time scale {time_scale}{how}: \
          the arrivals last about {:.1?} of wall time",
@@ -83,7 +92,7 @@ pub(crate) fn threaded(
     );
     let options = run::Options::new(seed, time_scale, threads);
     let mut bar = ProgressBar::new(horizon, false);
-    let result = run::run(&scenario, options, Some(&dir), &mut bar);
+    let result = prepared.run(options, &mut bar);
     bar.finish();
     let outcome = match result {
         Ok(outcome) => outcome,

@@ -433,6 +433,8 @@ fn a_scenario_too_large_to_keep_in_memory_is_refused_before_it_starts() {
         r.stderr
     );
     assert!(!std::path::Path::new(&out).exists());
+    // Regression: the header announcing the run came first, then the refusal.
+    assert!(!r.stderr.contains("threaded run of"), "{}", r.stderr);
 }
 
 #[test]
@@ -450,6 +452,8 @@ fn a_refused_report_folder_is_refused_before_the_threads_run() {
     );
     // Refused up front: no verdict was printed, so no run took place.
     assert!(!r.stdout.contains("verdict"), "{}", r.stdout);
+    // Regression: the header announcing the run came first, then the refusal.
+    assert!(!r.stderr.contains("threaded run of"), "{}", r.stderr);
 }
 
 #[test]

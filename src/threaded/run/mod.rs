@@ -115,9 +115,7 @@ pub fn run(
     out: Option<&Path>,
     ticks: &mut dyn Ticks,
 ) -> Result<Outcome, RunError> {
-    run_on(scenario, options, out, ticks, || {
-        WallClock::start(options.time_scale)
-    })
+    prepare(scenario, out)?.run(options, ticks)
 }
 
 /// [`run`] on the clock `start_clock` starts (once everyone is onboarded).
@@ -128,6 +126,21 @@ pub fn run_on<C: Clock + Send>(
     ticks: &mut dyn Ticks,
     start_clock: impl FnOnce() -> C,
 ) -> Result<Outcome, RunError> {
+    prepare(scenario, out)?.run_on(options, ticks, start_clock)
+}
+
+/// A run whose refusals are behind it: the scenario is small enough and the report folder
+/// (if any) is started. What a caller prints about the run can wait for this, so nothing is
+/// announced that is then refused.
+pub struct Prepared<'a> {
+    scenario: &'a Scenario,
+    reports: Option<Reports>,
+}
+
+/// Checks, before anything runs, what would refuse `scenario`: more than
+/// [`MAX_EXPECTED_ORDERS`] expected orders, or a report folder `out` that holds someone's
+/// files (or cannot be written); then starts the reports.
+pub fn prepare<'a>(scenario: &'a Scenario, out: Option<&Path>) -> Result<Prepared<'a>, RunError> {
     if scenario.expected_orders() > MAX_EXPECTED_ORDERS {
         return Err(RunError::TooLarge(format!(
             "the threaded mode keeps every order and operation in memory for its replay check, \
@@ -139,13 +152,40 @@ pub fn run_on<C: Clock + Send>(
     }
     // The report folder is checked (and refused, if it holds someone's files) before the
     // run, not after it.
-    let mut reports = match out {
+    let reports = match out {
         Some(dir) => Some(
             Reports::create(dir, scenario.report.events, scenario.report.notifications)
                 .map_err(RunError::Report)?,
         ),
         None => None,
     };
+    Ok(Prepared { scenario, reports })
+}
+
+impl Prepared<'_> {
+    /// Runs on the scaled wall clock (see [`run`]).
+    pub fn run(self, options: Options, ticks: &mut dyn Ticks) -> Result<Outcome, RunError> {
+        self.run_on(options, ticks, || WallClock::start(options.time_scale))
+    }
+
+    /// Runs on the clock `start_clock` starts (see [`run_on`]).
+    pub fn run_on<C: Clock + Send>(
+        self,
+        options: Options,
+        ticks: &mut dyn Ticks,
+        start_clock: impl FnOnce() -> C,
+    ) -> Result<Outcome, RunError> {
+        run_prepared(self.scenario, self.reports, options, ticks, start_clock)
+    }
+}
+
+fn run_prepared<C: Clock + Send>(
+    scenario: &Scenario,
+    mut reports: Option<Reports>,
+    options: Options,
+    ticks: &mut dyn Ticks,
+    start_clock: impl FnOnce() -> C,
+) -> Result<Outcome, RunError> {
     let config = engine_config(scenario, options.seed);
     let engine = Engine::new(config.clone()).map_err(|e| RunError::Internal(e.to_string()))?;
     let shared = SharedEngine::new(engine, Behaviour::new(scenario, options.seed), options.locking);
