@@ -68,11 +68,17 @@ pub(crate) fn threaded(
     let seed = seed.unwrap_or(scenario.seed);
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-threaded", scenario.name)));
     let horizon = scenario.horizon.0;
+    let (default, span) = run::default_scale(&scenario);
     let (time_scale, how) = match time_scale {
-        Some(scale) => (scale, ""),
+        Some(scale) => (scale, String::new()),
         None => (
-            TimeScale::for_horizon(horizon),
-            " (the default: the horizon ÷ 20 s; set it with --time-scale)",
+            default,
+            format!(
+                " (the default: (the horizon + an order's life of about {}) ÷ 20 s, at most {}; \
+                 set it with --time-scale)",
+                run::typical_order_life(&scenario),
+                TimeScale::DEFAULT_MAX
+            ),
         ),
     };
     // Whatever refuses the run (its size, the report folder) is said before anything that
@@ -86,9 +92,10 @@ pub(crate) fn threaded(
     };
     say!(
         "threaded run of {} (seed {seed}) on {threads} worker threads at time scale {time_scale}{how}: \
-         the arrivals last about {:.1?} of wall time",
+         the arrivals last about {} of wall time, the whole run about {}",
         scenario.name,
-        time_scale.wall_uncapped(horizon)
+        wall(time_scale.wall_uncapped(horizon)),
+        wall(time_scale.wall_uncapped(span))
     );
     let options = run::Options::new(seed, time_scale, threads);
     let mut bar = ProgressBar::new(horizon, false);
@@ -136,6 +143,15 @@ pub(crate) fn threaded(
             );
             ExitCode::from(1)
         }
+    }
+}
+
+/// A wall time for the user: `720.0ms`, `20.0s`, or from a minute on `1h12m`.
+fn wall(d: std::time::Duration) -> String {
+    if d < std::time::Duration::from_secs(60) {
+        format!("{d:.1?}")
+    } else {
+        courier_sim::time::Millis(d.as_secs().saturating_mul(1000)).to_string()
     }
 }
 

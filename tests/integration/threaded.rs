@@ -343,15 +343,19 @@ fn without_a_time_scale_a_scenario_lasts_about_twenty_wall_seconds_and_says_so()
     let out = dir.path().join("out");
     let r = courier_sim(&["threaded", &scenario, "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    // One minute of arrivals in 20 s: three virtual ms per wall ms.
+    // One minute of arrivals and an order's life (the 1 m deadline and about 5 m 21 s of
+    // service) in 20 s: (60 + 381) ÷ 20 = 22.05 virtual ms per wall ms, in two figures.
     assert!(
-        r.stderr
-            .contains("at time scale 3 (the default: the horizon ÷ 20 s"),
+        r.stderr.contains(
+            "at time scale 22 (the default: (the horizon + an order's life of about 6m21s) ÷ 20 s, \
+             at most 20000; set it with --time-scale)"
+        ),
         "{}",
         r.stderr
     );
     assert!(
-        r.stderr.contains("the arrivals last about 20.0s of wall time"),
+        r.stderr
+            .contains("the arrivals last about 2.7s of wall time, the whole run about 20.0s"),
         "{}",
         r.stderr
     );
@@ -359,6 +363,37 @@ fn without_a_time_scale_a_scenario_lasts_about_twenty_wall_seconds_and_says_so()
     assert!(!r.stderr.contains("virtual time"), "{}", r.stderr);
     let orders = std::fs::read_to_string(out.join("orders.csv")).unwrap();
     assert!(!orders.contains("virtual time"));
+}
+
+/// Regression: the default was the horizon ÷ 20 s within the flag's bounds, so a 24000 h
+/// horizon ran at 1,000,000 and ended in the lag exit, and a 10 s horizon ran at 0.5 and
+/// drained its minutes-long deliveries for many wall minutes. The default now covers the
+/// orders' life after the horizon too, and stops at 20,000, saying how long that takes.
+#[test]
+fn the_default_time_scale_covers_the_orders_life_and_stops_at_twenty_thousand() {
+    // No arrivals (rate 0), so each run ends at once whatever its scale.
+    let (dir, long) = temp_file("long.toml", "horizon = \"24000h\"\n[demand]\nrate = \"0/h\"\n");
+    let out = dir.path().join("out");
+    let r = courier_sim(&["threaded", &long, "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("at time scale 20000 (the default"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("the arrivals last about 1h12m of wall time, the whole run about 1h12m"),
+        "{}",
+        r.stderr
+    );
+    let (dir, short) = temp_file("short.toml", "horizon = \"10s\"\n[demand]\nrate = \"0/h\"\n");
+    let out = dir.path().join("out");
+    let r = courier_sim(&["threaded", &short, "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("at time scale 20 (the default"), "{}", r.stderr);
+    // (10 s + 6 m 21 s) ÷ 20 = 19.55, so 20, and the run lasts 391 ÷ 20 s.
+    assert!(r.stderr.contains("the whole run about 19.6s"), "{}", r.stderr);
 }
 
 #[test]

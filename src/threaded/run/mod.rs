@@ -50,9 +50,33 @@ use crate::time::Millis;
 use replay_reports::{count, counters_from_log, report_operation};
 
 /// The most orders a threaded run may expect: it keeps every order and every logged
-/// operation in memory for its replay (about 1 KB an order in all), and at the default time
-/// scale its arrivals last about 20 s.
+/// operation in memory for its replay (about 1 KB an order in all).
 pub const MAX_EXPECTED_ORDERS: f64 = 2_000_000.0;
+
+/// How long one of `scenario`'s orders typically lives: it may wait up to the pickup
+/// deadline, then keeps a driver busy for the mean busy time of
+/// [`crate::scenario::check::estimate`]. The last orders placed live this long after the
+/// horizon, so the default time scale covers it ([`TimeScale::default_for`]).
+pub fn typical_order_life(scenario: &Scenario) -> Millis {
+    let busy = crate::scenario::check::estimate(scenario).busy_per_order;
+    // Whole seconds: it is an estimate, and it is shown.
+    let busy = Millis(busy.as_ms().div_ceil(1000).saturating_mul(1000));
+    scenario
+        .dispatch
+        .pickup_deadline
+        .0
+        .checked_add(busy)
+        .unwrap_or(Millis(u64::MAX))
+}
+
+/// The time scale a run of `scenario` gets when none is asked for, and the virtual time it
+/// is meant to cover: the horizon and a typical order's life after it.
+pub fn default_scale(scenario: &Scenario) -> (TimeScale, Millis) {
+    let horizon = scenario.horizon.0;
+    let life = typical_order_life(scenario);
+    let span = horizon.checked_add(life).unwrap_or(Millis(u64::MAX));
+    (TimeScale::default_for(horizon, life), span)
+}
 
 /// Settings of a threaded run.
 #[derive(Clone, Copy, Debug)]
