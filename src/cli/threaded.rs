@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::run::ProgressBar;
+use courier_sim::threaded::run::Ending;
 use courier_sim::threaded::scale::TimeScale;
 
 /// `eprintln!` that never panics: stderr may be a closed pipe (`2>&1 | head -1`), and a
@@ -31,7 +32,7 @@ pub(crate) fn threaded(
     threads: Option<usize>,
     out: Option<PathBuf>,
 ) -> ExitCode {
-    use courier_sim::threaded::run::{self, Ending};
+    use courier_sim::threaded::run;
     if path.extension().is_some_and(|e| e == "script") {
         let given: Vec<&str> = [
             (seed.is_some(), "--seed"),
@@ -156,7 +157,8 @@ fn wall(d: std::time::Duration) -> String {
 }
 
 /// A script on real threads, in real time at `--time-scale 1` (its default): its
-/// expectations are enforced and its log is checked by replay.
+/// expectations are enforced and its log is checked by replay; exit 0 passed, 1 a violation
+/// or a failed expectation, 2 a bad script or a line that ran too late (lag).
 fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> ExitCode {
     let (time_scale, how) = match time_scale {
         Some(scale) => (scale, ""),
@@ -171,32 +173,48 @@ fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> Exi
     let result = courier_sim::threaded::script_host::run_script(path, time_scale, &mut LineFlush(&mut out));
     let _ = out.flush();
     drop(out);
-    match result {
-        Ok((summary, verdict)) => {
-            for failure in &summary.failures {
-                say!(
-                    "{}:{}: expectation failed: {}",
-                    path.display(),
-                    failure.line,
-                    failure.message
-                );
-            }
-            let failed = summary.failures.len();
-            let text = format!(
-                "{} passed, {failed} failed\n{verdict}\n",
-                summary.expectations - failed
-            );
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            for violation in &verdict.violations {
-                say!("violation: {violation}");
-            }
-            if failed == 0 && verdict.passed() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(e) => return script_error(&e),
+    };
+    let (summary, verdict) = (&outcome.summary, &outcome.verdict);
+    for failure in &summary.failures {
+        say!(
+            "{}:{}: expectation failed: {}",
+            path.display(),
+            failure.line,
+            failure.message
+        );
+    }
+    let failed = summary.failures.len();
+    let text = format!(
+        "{} passed, {failed} failed\n{verdict}\n",
+        summary.expectations - failed
+    );
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    for violation in &verdict.violations {
+        say!("violation: {violation}");
+    }
+    let lag = outcome
+        .lateness
+        .lagged()
+        .then(|| format!("courier-sim: {}", outcome.lag_message(time_scale)));
+    match outcome.ending() {
+        Ending::Passed => ExitCode::SUCCESS,
+        Ending::Lagged => {
+            say!("{}", lag.unwrap_or_default());
+            ExitCode::from(2)
         }
-        Err(e) => script_error(&e),
+        Ending::Failed => {
+            if let Some(lag) = lag {
+                say!("{lag}");
+            }
+            say!(
+                "reproduce with: courier-sim threaded {} --time-scale {time_scale}",
+                path.display()
+            );
+            ExitCode::from(1)
+        }
     }
 }
 

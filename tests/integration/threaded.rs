@@ -235,6 +235,19 @@ fn instant_of(clock: &str) -> u64 {
         + s_ms.replace('.', "").parse::<u64>().unwrap()
 }
 
+/// Whether a script's run kept up, or lagged and said so: exit 0, or exit 2 with the lag
+/// message. Which one a run gets depends on the machine, so tests accept both.
+fn kept_up_or_said_it_lagged(r: &crate::support::Run) -> bool {
+    match r.code {
+        0 => !r.stderr.contains("could not keep up"),
+        2 => {
+            r.stderr.contains("the machine could not keep up with time scale")
+                && r.stderr.contains("lower --time-scale (try ")
+        }
+        _ => false,
+    }
+}
+
 #[test]
 fn the_seeds_sample_script_runs_on_real_threads_with_a_timer_thread() {
     // At 1000x the 60-second deadline is 60 ms of wall time; at --time-scale 1 (the README's
@@ -261,6 +274,66 @@ fn the_seeds_sample_script_runs_on_real_threads_with_a_timer_thread() {
         instant_of(&timer_line[1..13]),
         instant_of(created) + 60_000,
         "{timer_line}\n{status}"
+    );
+}
+
+/// Regression: a threaded script that fell behind was never reported as lag. At 1,000,000
+/// the sample's first line was stamped `[00:01:33.184]` (the clock started before it ran),
+/// deadlines fired before late lines, and the run ended "18 passed, 12 failed", exit 1,
+/// blaming the expectations. Now the clock starts with the first line, each line is
+/// stamped with the script's own instant, and a line that ran the deadline or more late
+/// ends the run with the lag message and exit 2, after the transcript and the results.
+#[test]
+fn a_script_that_falls_behind_reports_lag_never_failed_expectations() {
+    let r = courier_sim(&["threaded", "scenarios/sample.script", "--time-scale", "1000000"]);
+    assert!(kept_up_or_said_it_lagged(&r), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.starts_with("[00:00:00.000] onboard customer tom"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(" passed, "), "{}", r.stdout);
+    assert!(r.stdout.contains("verdict: PASS"), "{}", r.stdout);
+    assert!(!r.stderr.contains("reproduce with"), "{}", r.stderr);
+
+    // `at` is compared with the script's instant, not with the lagging wall clock: a late
+    // first line never makes `at 10s` a script error ("`at 10s` is earlier than now").
+    let (_dir, script) = temp_script("onboard driver d\nat 10s\nexpect ok\n");
+    let r = courier_sim(&["threaded", script.to_str().unwrap(), "--time-scale", "100000"]);
+    assert!(kept_up_or_said_it_lagged(&r), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("1 passed, 0 failed"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(
+        r.stdout
+            .contains("[00:00:00.000] at 10s\n  ok: the clock is at 00:00:10.000"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A failed expectation (without lag) says how to reproduce the run, as the docs promise.
+#[test]
+fn a_failed_threaded_script_says_how_to_reproduce_it() {
+    let (_dir, script) = temp_script("onboard driver d1\nexpect error unknown_driver\n");
+    let path = script.to_str().unwrap();
+    let r = courier_sim(&["threaded", path, "--time-scale", "2"]);
+    // Exit 2 only if its second line ran 60 s late at --time-scale 2 (30 wall seconds).
+    if r.code == 2 {
+        assert!(kept_up_or_said_it_lagged(&r), "{}{}", r.stdout, r.stderr);
+        return;
+    }
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("0 passed, 1 failed"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains(&format!(
+            "reproduce with: courier-sim threaded {path} --time-scale 2\n"
+        )),
+        "{}",
+        r.stderr
     );
 }
 

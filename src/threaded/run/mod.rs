@@ -19,8 +19,9 @@
 //!   than it was due. A run is never cut short for that: it finishes its queued work (which
 //!   is finite: arrivals stop at the horizon and each order's actions are few) and its
 //!   replay is checked like any run's. How late work ran is measured on every task; work
-//!   taken later than the pickup deadline (at least a second) after it was due has
-//!   distorted what the scenario meant, and the run reports lag (see [`Lateness`]).
+//!   taken the pickup deadline (at least a second) or more after it was due may have met a
+//!   deadline fired that, at its own instant, had not: it has distorted what the scenario
+//!   meant, and the run reports lag (see [`Lateness`]).
 //!
 //! The run's result and what it means for the user are in `ending.rs`; the summary counters
 //! and report rows derived from the replay in `replay_reports.rs`.
@@ -232,7 +233,7 @@ fn run_prepared<C: Clock + Send>(
         tasks: AtomicU64::new(0),
         max_late_ms: AtomicU64::new(0),
         over_threshold: AtomicU64::new(0),
-        threshold: scenario.dispatch.pickup_deadline.0.max(Millis::from_secs(1)),
+        threshold: Lateness::threshold_for(scenario.dispatch.pickup_deadline.0),
     };
     world.queue_next_arrival();
     let started = std::time::Instant::now();
@@ -376,7 +377,7 @@ impl<C: Clock> World<C> {
         let late = self.clock.now().saturating_sub(due);
         self.tasks.fetch_add(1, Ordering::SeqCst);
         self.max_late_ms.fetch_max(late.as_ms(), Ordering::SeqCst);
-        if late > self.threshold {
+        if late >= self.threshold {
             self.over_threshold.fetch_add(1, Ordering::SeqCst);
         }
     }
