@@ -250,11 +250,17 @@ fn kept_up_or_said_it_lagged(r: &crate::support::Run) -> bool {
 
 #[test]
 fn the_seeds_sample_script_runs_on_real_threads_with_a_timer_thread() {
-    // At 1000x the 60-second deadline is 60 ms of wall time; at --time-scale 1 (the README's
-    // demo, not run here) it is a real minute.
-    let r = courier_sim(&["threaded", "scenarios/sample.script", "--time-scale", "1000"]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("30 passed, 0 failed"), "{}", r.stdout);
+    // At 100x the 60-second deadline is 600 ms of wall time; at --time-scale 1 (the
+    // README's demo, not run here) it is a real minute.
+    let r = courier_sim(&["threaded", "scenarios/sample.script", "--time-scale", "100"]);
+    // A machine paused 600 ms between a line's instant and the line (the placement and the
+    // pickup of order-1, say) may see a deadline fire that, on the script's clock, had not:
+    // that is lag (exit 2, and its message), never a failure (exit 1). (Regression, issue
+    // 6: at 1000x a 60 ms pause failed this test.)
+    assert!(kept_up_or_said_it_lagged(&r), "{}{}", r.stdout, r.stderr);
+    if r.code == 0 {
+        assert!(r.stdout.contains("30 passed, 0 failed"), "{}", r.stdout);
+    }
     assert!(r.stdout.contains("verdict: PASS"), "{}", r.stdout);
     let timer_line = r
         .stdout
@@ -267,9 +273,9 @@ fn the_seeds_sample_script_runs_on_real_threads_with_a_timer_thread() {
     let status = r
         .stdout
         .lines()
-        .find(|l| l.contains("ok: order-2: created (") && l.contains("created "))
+        .find(|l| l.starts_with("  ok: order-2: ") && l.contains(", created "))
         .expect("the status line of order-2");
-    let created = status.split("created ").nth(2).expect("its creation instant");
+    let created = status.split(", created ").nth(1).expect("its creation instant");
     assert_eq!(
         instant_of(&timer_line[1..13]),
         instant_of(created) + 60_000,
