@@ -248,6 +248,103 @@ fn random_and_pct_schedules_of_the_races_all_pass_the_checker() {
     );
 }
 
+/// One schedule with a zero pickup deadline: each placement sets its deadline due at its
+/// own instant. Two placements race at instant 0 while the clock stands still: the second
+/// must find the first's deadline fired on its way in (SPEC §2: timers due at or before an
+/// instant fire before the next command), and the timer thread must wake for a deadline due
+/// at the current instant, with no command and no clock movement to prompt it.
+fn zero_deadline() {
+    let config = EngineConfig {
+        pickup_deadline: Millis::ZERO,
+        ..EngineConfig::default()
+    };
+    let shared = Arc::new(SharedEngine::new(
+        Engine::new(config.clone()).unwrap(),
+        (),
+        Locking::Correct,
+    ));
+    let clock = Arc::new(ManualClock::default());
+    let timers: Arc<TimedQueue<()>> = Arc::new(TimedQueue::default());
+    for name in ["a", "b"] {
+        let contact = Contact {
+            email: Some(format!("{name}@x")),
+            phone: None,
+        };
+        let command = Command::OnboardCustomer {
+            name: name.into(),
+            contact,
+            address: None,
+            location: None,
+        };
+        apply(&shared, &clock, &timers, command);
+    }
+    let driver = Command::OnboardDriver {
+        name: "d1".into(),
+        contact: Contact::default(),
+        location: None,
+    };
+    apply(&shared, &clock, &timers, driver);
+    let timer_thread = {
+        let (shared, clock, timers) = (shared.clone(), clock.clone(), timers.clone());
+        shuttle::thread::spawn(move || {
+            while timers.pop_due(&*clock).is_some() {
+                shared.fire_due(clock.now(), |_, _, _| ());
+                timers.done();
+            }
+        })
+    };
+    let placers: Vec<_> = [(0, 1), (1, 0)]
+        .into_iter()
+        .map(|(from, to)| {
+            let (shared, clock, timers) = (shared.clone(), clock.clone(), timers.clone());
+            shuttle::thread::spawn(move || apply(&shared, &clock, &timers, place(from, to)))
+        })
+        .collect();
+    for placer in placers {
+        placer.join().unwrap();
+    }
+    // The clock stays at 0: only the timer thread can fire the last placement's deadline.
+    while !timers.is_idle() {
+        shuttle::thread::yield_now();
+    }
+    timers.close();
+    timer_thread.join().unwrap();
+
+    let shared = Arc::try_unwrap(shared).ok().expect("every thread has finished");
+    let parts = shared.into_parts();
+    assert!(parts.pending.is_empty(), "{:?}", parts.pending);
+    let run = check::Run {
+        config: &config,
+        log: &parts.log,
+        engine: &parts.engine,
+        pending: &parts.pending,
+    };
+    let verdict = check::check(run, |_, _, _| {});
+    assert!(verdict.passed(), "{verdict}\n{:#?}", verdict.violations);
+    for order in parts.engine.orders() {
+        assert_eq!(order.cancel_reason, Some(CancelReason::NoPickup), "{order:?}");
+        assert_eq!(order.cancelled_at, Some(order.created_at), "{order:?}");
+    }
+    // The first placement's deadline fired before the second placement took effect.
+    let commands: Vec<&Command> = parts.log.iter().map(|e| &e.command).collect();
+    let second = commands
+        .iter()
+        .rposition(|c| matches!(c, Command::PlaceOrder { .. }));
+    let first_expired = commands
+        .iter()
+        .position(|c| matches!(c, Command::ExpireDeadline { .. }));
+    assert!(first_expired < second, "{commands:#?}");
+}
+
+/// Regression: with `pickup_deadline = "0s"` the checker reported every placement as a
+/// violation ("order-1 is still created past its deadline"), though its deadline rightly
+/// fires right after it.
+#[test]
+fn a_zero_deadline_fires_before_the_next_command_and_wakes_the_timer_thread() {
+    shuttle::check_random(zero_deadline, 1_000);
+    shuttle::check_pct(zero_deadline, 1_000, 3);
+}
+
 #[test]
 fn exploration_catches_the_check_then_act_variant() {
     let caught =

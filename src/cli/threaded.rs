@@ -7,8 +7,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::run::ProgressBar;
-use super::{load_scenario, script_error};
+use courier_sim::threaded::run::Ending;
 use courier_sim::threaded::scale::TimeScale;
+
+/// `eprintln!` that never panics: stderr may be a closed pipe (`2>&1 | head -1`), and a
+/// message nobody reads is no reason to abort with exit code 101. Errors are ignored.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 /// The default number of worker threads.
 const DEFAULT_THREADS: usize = 4;
@@ -24,7 +32,7 @@ pub(crate) fn threaded(
     threads: Option<usize>,
     out: Option<PathBuf>,
 ) -> ExitCode {
-    use courier_sim::threaded::run::{self, Ending};
+    use courier_sim::threaded::run;
     if path.extension().is_some_and(|e| e == "script") {
         let given: Vec<&str> = [
             (seed.is_some(), "--seed"),
@@ -35,7 +43,7 @@ pub(crate) fn threaded(
         .filter_map(|(given, flag)| given.then_some(flag))
         .collect();
         if !given.is_empty() {
-            eprintln!(
+            say!(
                 "courier-sim: {} cannot be used with a script ({}): a script has no random streams, \
                  runs its lines on one thread (plus the timer thread) and writes no reports; \
                  only --time-scale applies to it",
@@ -48,37 +56,56 @@ pub(crate) fn threaded(
     }
     let threads = threads.unwrap_or(DEFAULT_THREADS);
     if !(1..=MAX_THREADS).contains(&threads) {
-        eprintln!("courier-sim: --threads must be between 1 and {MAX_THREADS}, found {threads}");
+        say!("courier-sim: --threads must be between 1 and {MAX_THREADS}, found {threads}");
         return ExitCode::from(2);
     }
-    let scenario = match load_scenario(path) {
+    let scenario = match courier_sim::scenario::load(path) {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(e) => {
+            say!("{e}");
+            return ExitCode::from(2);
+        }
     };
     let seed = seed.unwrap_or(scenario.seed);
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-threaded", scenario.name)));
     let horizon = scenario.horizon.0;
+    let (default, span) = run::default_scale(&scenario);
     let (time_scale, how) = match time_scale {
-        Some(scale) => (scale, ""),
+        Some(scale) => (scale, String::new()),
         None => (
-            TimeScale::for_horizon(horizon),
-            " (the default: the horizon ÷ 20 s; set it with --time-scale)",
+            default,
+            format!(
+                " (the default: (the horizon + an order's life of about {}) ÷ 20 s, at most {}; \
+                 set it with --time-scale)",
+                run::typical_order_life(&scenario),
+                TimeScale::DEFAULT_MAX
+            ),
         ),
     };
-    eprintln!(
+    // Whatever refuses the run (its size, the report folder) is said before anything that
+    // announces it.
+    let prepared = match run::prepare(&scenario, Some(&dir)) {
+        Ok(prepared) => prepared,
+        Err(e) => {
+            say!("courier-sim: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    say!(
         "threaded run of {} (seed {seed}) on {threads} worker threads at time scale {time_scale}{how}: \
-         the arrivals last about {:.1?} of wall time",
+         the arrivals last about {} of wall time, the whole run about {}",
         scenario.name,
-        time_scale.wall_uncapped(horizon)
+        wall(time_scale.wall_uncapped(horizon)),
+        wall(time_scale.wall_uncapped(span))
     );
     let options = run::Options::new(seed, time_scale, threads);
     let mut bar = ProgressBar::new(horizon, false);
-    let result = run::run(&scenario, options, Some(&dir), &mut bar);
+    let result = prepared.run(options, &mut bar);
     bar.finish();
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(e) => {
-            eprintln!("courier-sim: {e}");
+            say!("courier-sim: {e}");
             return ExitCode::from(2);
         }
     };
@@ -104,14 +131,14 @@ pub(crate) fn threaded(
     match outcome.ending() {
         Ending::Passed => ExitCode::SUCCESS,
         Ending::Lagged => {
-            eprintln!("{}", lag.unwrap_or_default());
+            say!("{}", lag.unwrap_or_default());
             ExitCode::from(2)
         }
         Ending::Failed => {
             if let Some(lag) = lag {
-                eprintln!("{lag}");
+                say!("{lag}");
             }
-            eprintln!(
+            say!(
                 "reproduce with: courier-sim threaded {} --seed {seed} --time-scale {time_scale} --threads {threads}",
                 path.display()
             );
@@ -120,14 +147,24 @@ pub(crate) fn threaded(
     }
 }
 
+/// A wall time for the user: `720.0ms`, `20.0s`, or from a minute on `1h12m`.
+fn wall(d: std::time::Duration) -> String {
+    if d < std::time::Duration::from_secs(60) {
+        format!("{d:.1?}")
+    } else {
+        courier_sim::time::Millis(d.as_secs().saturating_mul(1000)).to_string()
+    }
+}
+
 /// A script on real threads, in real time at `--time-scale 1` (its default): its
-/// expectations are enforced and its log is checked by replay.
+/// expectations are enforced and its log is checked by replay; exit 0 passed, 1 a violation
+/// or a failed expectation, 2 a bad script or a line that ran too late (lag).
 fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> ExitCode {
     let (time_scale, how) = match time_scale {
         Some(scale) => (scale, ""),
         None => (TimeScale::REAL_TIME, " (real time, the default for a script)"),
     };
-    eprintln!(
+    say!(
         "threaded script {} at time scale {time_scale}{how}",
         path.display()
     );
@@ -136,33 +173,59 @@ fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> Exi
     let result = courier_sim::threaded::script_host::run_script(path, time_scale, &mut LineFlush(&mut out));
     let _ = out.flush();
     drop(out);
-    match result {
-        Ok((summary, verdict)) => {
-            for failure in &summary.failures {
-                eprintln!(
-                    "{}:{}: expectation failed: {}",
-                    path.display(),
-                    failure.line,
-                    failure.message
-                );
-            }
-            let failed = summary.failures.len();
-            let text = format!(
-                "{} passed, {failed} failed\n{verdict}\n",
-                summary.expectations - failed
-            );
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            for violation in &verdict.violations {
-                eprintln!("violation: {violation}");
-            }
-            if failed == 0 && verdict.passed() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
-        }
-        Err(e) => script_error(&e),
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(e) => return script_error(&e),
+    };
+    let (summary, verdict) = (&outcome.summary, &outcome.verdict);
+    for failure in &summary.failures {
+        say!(
+            "{}:{}: expectation failed: {}",
+            path.display(),
+            failure.line,
+            failure.message
+        );
     }
+    let failed = summary.failures.len();
+    let text = format!(
+        "{} passed, {failed} failed\n{verdict}\n",
+        summary.expectations - failed
+    );
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    for violation in &verdict.violations {
+        say!("violation: {violation}");
+    }
+    let lag = outcome
+        .lateness
+        .lagged()
+        .then(|| format!("courier-sim: {}", outcome.lag_message(time_scale)));
+    match outcome.ending() {
+        Ending::Passed => ExitCode::SUCCESS,
+        Ending::Lagged => {
+            say!("{}", lag.unwrap_or_default());
+            ExitCode::from(2)
+        }
+        Ending::Failed => {
+            if let Some(lag) = lag {
+                say!("{lag}");
+            }
+            say!(
+                "reproduce with: courier-sim threaded {} --time-scale {time_scale}",
+                path.display()
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// A script that could not run to its end: a bad line as `FILE:LINE: message` (SPEC §4),
+/// anything else with the program's name; exit code 2.
+fn script_error(e: &courier_sim::script::ScriptError) -> ExitCode {
+    match e {
+        courier_sim::script::ScriptError::Line { .. } => say!("{e}"),
+        _ => say!("courier-sim: {e}"),
+    }
+    ExitCode::from(2)
 }
 
 /// Flushes after every line, so a real-time transcript shows each line as it happens.

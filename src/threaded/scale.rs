@@ -8,6 +8,11 @@
 //! keeps, so the run could only lag. The conversions saturate instead of overflowing or
 //! panicking for any input, so even a scale outside the bounds (the library does not
 //! insist) cannot crash a run.
+//!
+//! The default ([`TimeScale::default_for`]) makes the whole run, its arrivals and the life
+//! of its last orders, last about 20 wall seconds, but is never faster than
+//! [`TimeScale::DEFAULT_MAX`]: a faster scale is a choice the user makes, knowing the
+//! machine may not keep up.
 
 use std::fmt;
 use std::time::Duration;
@@ -30,8 +35,9 @@ impl fmt::Display for ScaleError {
 
 impl std::error::Error for ScaleError {}
 
-/// The wall time a scenario's arrivals last under the default time scale.
-pub const DEFAULT_ARRIVALS_WALL: Duration = Duration::from_secs(20);
+/// The wall time a whole run (its arrivals, then the life of its last orders) lasts under
+/// the default time scale, unless [`TimeScale::DEFAULT_MAX`] makes it longer.
+pub const DEFAULT_RUN_WALL: Duration = Duration::from_secs(20);
 
 /// The longest single wall-clock wait: a waiter wakes at least this often and recomputes,
 /// so no conversion ever needs a longer `Duration`.
@@ -44,6 +50,10 @@ impl TimeScale {
     pub const MAX: f64 = 1_000_000.0;
     /// Real time.
     pub const REAL_TIME: TimeScale = TimeScale(1.0);
+    /// The fastest default: the top of the tested range, where a 2-core machine keeps up
+    /// (a 60-second deadline is 3 ms of wall time). A longer run gets this scale and lasts
+    /// longer than [`DEFAULT_RUN_WALL`]; a faster one must be asked for.
+    pub const DEFAULT_MAX: f64 = 20_000.0;
 
     /// `scale`, if it is a number within the bounds.
     pub fn new(scale: f64) -> Result<TimeScale, ScaleError> {
@@ -54,14 +64,19 @@ impl TimeScale {
         }
     }
 
-    /// The scale at which arrivals over `horizon` last about [`DEFAULT_ARRIVALS_WALL`] of
-    /// wall time, brought within the bounds; real time for an empty horizon.
-    pub fn for_horizon(horizon: Millis) -> TimeScale {
-        if horizon == Millis::ZERO {
+    /// The default for a run whose arrivals last `horizon` and whose orders each live about
+    /// `order_life` (waiting up to the pickup deadline, then served): the scale at which
+    /// `horizon + order_life` lasts about [`DEFAULT_RUN_WALL`] of wall time, in two
+    /// significant figures (so it reads, and is retyped, as `370` rather than `372.00075`),
+    /// brought within [`TimeScale::MIN`]..=[`TimeScale::DEFAULT_MAX`]; real time when both
+    /// are 0.
+    pub fn default_for(horizon: Millis, order_life: Millis) -> TimeScale {
+        let span = horizon.as_ms() as f64 + order_life.as_ms() as f64;
+        if span == 0.0 {
             return TimeScale::REAL_TIME;
         }
-        let scale = horizon.as_ms() as f64 / DEFAULT_ARRIVALS_WALL.as_millis() as f64;
-        TimeScale(scale.clamp(Self::MIN, Self::MAX))
+        let scale = two_figures(span / DEFAULT_RUN_WALL.as_millis() as f64);
+        TimeScale(scale.clamp(Self::MIN, Self::DEFAULT_MAX))
     }
 
     /// The number.
@@ -101,6 +116,20 @@ impl std::str::FromStr for TimeScale {
             .ok()
             .and_then(|scale| TimeScale::new(scale).ok())
             .ok_or_else(|| out_of_bounds(text))
+    }
+}
+
+/// `x` (positive and finite) rounded to two significant figures.
+fn two_figures(x: f64) -> f64 {
+    let exponent = x.log10().floor() as i32 - 1;
+    if exponent >= 0 {
+        let unit = 10f64.powi(exponent);
+        (x / unit).round() * unit
+    } else {
+        // Divide by an exact power of ten rather than multiply by an inexact one, so 0.012
+        // prints as 0.012.
+        let per_unit = 10f64.powi(-exponent);
+        (x * per_unit).round() / per_unit
     }
 }
 
@@ -161,18 +190,57 @@ mod tests {
     }
 
     #[test]
-    fn the_default_makes_the_arrivals_last_twenty_wall_seconds() {
-        assert_eq!(TimeScale::for_horizon(Millis::from_secs(7200)).get(), 360.0);
-        assert_eq!(TimeScale::for_horizon(Millis::from_secs(90)).get(), 4.5);
-        assert_eq!(TimeScale::for_horizon(Millis::ZERO), TimeScale::REAL_TIME);
-        // Brought within the bounds at both ends.
-        assert_eq!(TimeScale::for_horizon(Millis(1)).get(), TimeScale::MIN);
-        assert_eq!(TimeScale::for_horizon(Millis(u64::MAX)).get(), TimeScale::MAX);
-        let scale = TimeScale::for_horizon(Millis::from_secs(7200));
-        assert_eq!(
-            scale.wall_uncapped(Millis::from_secs(7200)),
-            DEFAULT_ARRIVALS_WALL
+    fn the_default_makes_the_whole_run_last_twenty_wall_seconds() {
+        let life = Millis::from_secs(240);
+        // (2 h + 4 m) ÷ 20 s = 372, in two figures.
+        let scale = TimeScale::default_for(Millis::from_secs(7200), life);
+        assert_eq!(scale.get(), 370.0);
+        let wall = scale.wall_uncapped(Millis::from_secs(7200 + 240));
+        assert!(
+            wall.abs_diff(DEFAULT_RUN_WALL) < Duration::from_millis(200),
+            "{wall:?}"
         );
+        assert_eq!(
+            TimeScale::default_for(Millis::from_secs(60), Millis::from_secs(380)).get(),
+            22.0
+        );
+        assert_eq!(TimeScale::default_for(Millis(246), Millis::ZERO).get(), 0.012);
+        assert_eq!(
+            TimeScale::default_for(Millis(246), Millis::ZERO).to_string(),
+            "0.012"
+        );
+        assert_eq!(
+            TimeScale::default_for(Millis::ZERO, Millis::ZERO),
+            TimeScale::REAL_TIME
+        );
+        assert_eq!(
+            TimeScale::default_for(Millis(1), Millis::ZERO).get(),
+            TimeScale::MIN
+        );
+        assert_eq!(
+            TimeScale::default_for(Millis(u64::MAX), Millis(u64::MAX)).get(),
+            TimeScale::DEFAULT_MAX
+        );
+    }
+
+    /// Regression: the default covered the arrivals only and was capped at the bounds, so a
+    /// 24000h horizon got 1,000,000 (and then ended in lag), and a 10 s horizon got 0.5,
+    /// which drained minutes of deliveries for many wall minutes.
+    #[test]
+    fn the_default_covers_the_orders_life_and_is_never_faster_than_twenty_thousand() {
+        let life = Millis::from_secs(240);
+        let long = TimeScale::default_for(Millis::from_secs(24_000 * 3600), life);
+        assert_eq!(long.get(), 20_000.0);
+        // It says how long the run will take instead: 72 minutes.
+        assert_eq!(
+            long.wall_uncapped(Millis::from_secs(24_000 * 3600)),
+            Duration::from_secs(72 * 60)
+        );
+        // (10 s + 4 m) ÷ 20 s = 12.5: the drain lasts seconds, not many minutes at 0.5.
+        let short = TimeScale::default_for(Millis::from_secs(10), life);
+        assert_eq!(short.get(), 13.0);
+        // The flag's bounds stay wider than the default's.
+        assert!(TimeScale::new(1_000_000.0).is_ok());
     }
 
     #[test]

@@ -39,7 +39,8 @@ use crate::engine::{
 };
 use crate::sim::EventQueue;
 use invariants::{
-    check_notices, check_touched, count_races, count_refusal, follow_histories, FULL_CHECK_EVERY,
+    check_all, check_notices, check_touched, count_races, count_refusal, follow_histories, set_due_by,
+    FULL_CHECK_EVERY,
 };
 
 /// What a threaded run left behind, for the checker.
@@ -124,9 +125,18 @@ pub fn check(
         verdict.violation("the replayed engine's final state differs from the threaded run's".into());
     }
     if let Some(last) = run.log.last() {
-        // Every deadline due by the last instant has fired (the replay checked it), so no
-        // order may still wait for a pickup past its deadline.
-        if let Err(e) = run.engine.check_invariants(last.at, true) {
+        // Every deadline due by the last instant has fired (the replay checked it), except
+        // one the run left pending (a script's last command set it, due at its own
+        // instant), so no other order may still wait for a pickup past its deadline.
+        let pending: Vec<OrderId> = run
+            .pending
+            .iter()
+            .filter(|request| request.at <= last.at)
+            .map(|request| match request.timer {
+                Timer::PickupDeadline(order) => order,
+            })
+            .collect();
+        if let Err(e) = check_all(run.engine, last.at, true, &pending) {
             verdict.violation(format!("final state: {e}"));
         }
     }
@@ -229,13 +239,19 @@ impl<F: FnMut(&LogEntry, &Engine, Result<&Outcome, Refusal>)> Replay<F> {
         }
         // What this step touched is checked at once; the whole state every so often and
         // at the end, which keeps a long history linear to check. After a command every
-        // deadline due by its instant has fired; after a firing, others due at the same
-        // instant may still be queued behind it.
+        // deadline due by its instant has fired, except one the command itself set due at
+        // that instant (a zero pickup deadline), which fires right after it, before the
+        // next command (SPEC §2); after a firing, others due at the same instant may still
+        // be queued behind it.
         let deadlines_fired = !entry.origin.is_timer();
+        let pending = match &replayed {
+            Ok(outcome) => set_due_by(entry.at, outcome),
+            Err(_) => Vec::new(),
+        };
         let full = entry.seq.is_multiple_of(FULL_CHECK_EVERY);
         let checked = match (full, &replayed) {
-            (true, _) => self.engine.check_invariants(entry.at, deadlines_fired),
-            (false, Ok(outcome)) => check_touched(&self.engine, entry, outcome, deadlines_fired),
+            (true, _) => check_all(&self.engine, entry.at, deadlines_fired, &pending),
+            (false, Ok(outcome)) => check_touched(&self.engine, entry, outcome, deadlines_fired, &pending),
             (false, Err(_)) => Ok(()),
         };
         if let Err(e) = checked {

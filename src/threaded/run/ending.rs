@@ -16,7 +16,7 @@ pub struct Lateness {
     pub tasks: u64,
     /// The latest any task was taken after the instant it was due.
     pub max: Millis,
-    /// Tasks taken more than `threshold` after they were due.
+    /// Tasks taken `threshold` or more after they were due.
     pub over_threshold: u64,
     /// How late is too late: the scenario's pickup deadline, and at least a second. A task
     /// that late may meet a world its instant never saw (its order cancelled by the
@@ -25,9 +25,44 @@ pub struct Lateness {
 }
 
 impl Lateness {
-    /// Whether the machine could not keep up: some task ran later than the threshold.
+    /// No work yet; `threshold` is how late is too late.
+    pub fn new(threshold: Millis) -> Lateness {
+        Lateness {
+            threshold,
+            ..Lateness::default()
+        }
+    }
+
+    /// How late is too late under a pickup deadline of `deadline`: the deadline, and at
+    /// least a second.
+    pub fn threshold_for(deadline: Millis) -> Millis {
+        deadline.max(Millis::from_secs(1))
+    }
+
+    /// Counts one piece of work taken `late` after it was due.
+    pub fn record(&mut self, late: Millis) {
+        self.tasks += 1;
+        self.max = self.max.max(late);
+        if self.too_late(late) {
+            self.over_threshold += 1;
+        }
+    }
+
+    /// Whether work `late` after it was due is too late: it may meet a deadline fired that
+    /// had not, at its own instant.
+    pub fn too_late(&self, late: Millis) -> bool {
+        late >= self.threshold
+    }
+
+    /// Whether the machine could not keep up: some task ran at least the threshold late.
     pub fn lagged(&self) -> bool {
         self.over_threshold > 0
+    }
+
+    /// A time scale to try instead of `scale`, in round figures: one at which the latest
+    /// work would have run within half the threshold.
+    pub fn suggestion(&self, scale: TimeScale) -> String {
+        round_figure(suggest_scale(scale, self.threshold, self.max))
     }
 }
 
@@ -77,10 +112,10 @@ impl Outcome {
     /// Says how late work ran under `scale` and what to do about it.
     pub fn lag_message(&self, scale: TimeScale) -> String {
         let l = &self.lateness;
-        let suggestion = round_figure(suggest_scale(scale, l.threshold, l.max));
+        let suggestion = l.suggestion(scale);
         format!(
             "the machine could not keep up with time scale {scale}: work ran up to {} late in virtual time \
-             ({:.1?} of wall time); {} of {} tasks ran more than the {} pickup deadline after they were due, \
+             ({:.1?} of wall time); {} of {} tasks ran the {} pickup deadline or more after they were due, \
              so the run did not follow the scenario's timing (the replay check holds for the operations as \
              they ran); lower --time-scale (try {suggestion})",
             l.max,

@@ -19,8 +19,9 @@
 //!   than it was due. A run is never cut short for that: it finishes its queued work (which
 //!   is finite: arrivals stop at the horizon and each order's actions are few) and its
 //!   replay is checked like any run's. How late work ran is measured on every task; work
-//!   taken later than the pickup deadline (at least a second) after it was due has
-//!   distorted what the scenario meant, and the run reports lag (see [`Lateness`]).
+//!   taken the pickup deadline (at least a second) or more after it was due may have met a
+//!   deadline fired that, at its own instant, had not: it has distorted what the scenario
+//!   meant, and the run reports lag (see [`Lateness`]).
 //!
 //! The run's result and what it means for the user are in `ending.rs`; the summary counters
 //! and report rows derived from the replay in `replay_reports.rs`.
@@ -50,9 +51,33 @@ use crate::time::Millis;
 use replay_reports::{count, counters_from_log, report_operation};
 
 /// The most orders a threaded run may expect: it keeps every order and every logged
-/// operation in memory for its replay (about 1 KB an order in all), and at the default time
-/// scale its arrivals last about 20 s.
+/// operation in memory for its replay (about 1 KB an order in all).
 pub const MAX_EXPECTED_ORDERS: f64 = 2_000_000.0;
+
+/// How long one of `scenario`'s orders typically lives: it may wait up to the pickup
+/// deadline, then keeps a driver busy for the mean busy time of
+/// [`crate::scenario::check::estimate`]. The last orders placed live this long after the
+/// horizon, so the default time scale covers it ([`TimeScale::default_for`]).
+pub fn typical_order_life(scenario: &Scenario) -> Millis {
+    let busy = crate::scenario::check::estimate(scenario).busy_per_order;
+    // Whole seconds: it is an estimate, and it is shown.
+    let busy = Millis(busy.as_ms().div_ceil(1000).saturating_mul(1000));
+    scenario
+        .dispatch
+        .pickup_deadline
+        .0
+        .checked_add(busy)
+        .unwrap_or(Millis(u64::MAX))
+}
+
+/// The time scale a run of `scenario` gets when none is asked for, and the virtual time it
+/// is meant to cover: the horizon and a typical order's life after it.
+pub fn default_scale(scenario: &Scenario) -> (TimeScale, Millis) {
+    let horizon = scenario.horizon.0;
+    let life = typical_order_life(scenario);
+    let span = horizon.checked_add(life).unwrap_or(Millis(u64::MAX));
+    (TimeScale::default_for(horizon, life), span)
+}
 
 /// Settings of a threaded run.
 #[derive(Clone, Copy, Debug)]
@@ -115,9 +140,7 @@ pub fn run(
     out: Option<&Path>,
     ticks: &mut dyn Ticks,
 ) -> Result<Outcome, RunError> {
-    run_on(scenario, options, out, ticks, || {
-        WallClock::start(options.time_scale)
-    })
+    prepare(scenario, out)?.run(options, ticks)
 }
 
 /// [`run`] on the clock `start_clock` starts (once everyone is onboarded).
@@ -128,6 +151,21 @@ pub fn run_on<C: Clock + Send>(
     ticks: &mut dyn Ticks,
     start_clock: impl FnOnce() -> C,
 ) -> Result<Outcome, RunError> {
+    prepare(scenario, out)?.run_on(options, ticks, start_clock)
+}
+
+/// A run whose refusals are behind it: the scenario is small enough and the report folder
+/// (if any) is started. What a caller prints about the run can wait for this, so nothing is
+/// announced that is then refused.
+pub struct Prepared<'a> {
+    scenario: &'a Scenario,
+    reports: Option<Reports>,
+}
+
+/// Checks, before anything runs, what would refuse `scenario`: more than
+/// [`MAX_EXPECTED_ORDERS`] expected orders, or a report folder `out` that holds someone's
+/// files (or cannot be written); then starts the reports.
+pub fn prepare<'a>(scenario: &'a Scenario, out: Option<&Path>) -> Result<Prepared<'a>, RunError> {
     if scenario.expected_orders() > MAX_EXPECTED_ORDERS {
         return Err(RunError::TooLarge(format!(
             "the threaded mode keeps every order and operation in memory for its replay check, \
@@ -139,13 +177,40 @@ pub fn run_on<C: Clock + Send>(
     }
     // The report folder is checked (and refused, if it holds someone's files) before the
     // run, not after it.
-    let mut reports = match out {
+    let reports = match out {
         Some(dir) => Some(
             Reports::create(dir, scenario.report.events, scenario.report.notifications)
                 .map_err(RunError::Report)?,
         ),
         None => None,
     };
+    Ok(Prepared { scenario, reports })
+}
+
+impl Prepared<'_> {
+    /// Runs on the scaled wall clock (see [`run`]).
+    pub fn run(self, options: Options, ticks: &mut dyn Ticks) -> Result<Outcome, RunError> {
+        self.run_on(options, ticks, || WallClock::start(options.time_scale))
+    }
+
+    /// Runs on the clock `start_clock` starts (see [`run_on`]).
+    pub fn run_on<C: Clock + Send>(
+        self,
+        options: Options,
+        ticks: &mut dyn Ticks,
+        start_clock: impl FnOnce() -> C,
+    ) -> Result<Outcome, RunError> {
+        run_prepared(self.scenario, self.reports, options, ticks, start_clock)
+    }
+}
+
+fn run_prepared<C: Clock + Send>(
+    scenario: &Scenario,
+    mut reports: Option<Reports>,
+    options: Options,
+    ticks: &mut dyn Ticks,
+    start_clock: impl FnOnce() -> C,
+) -> Result<Outcome, RunError> {
     let config = engine_config(scenario, options.seed);
     let engine = Engine::new(config.clone()).map_err(|e| RunError::Internal(e.to_string()))?;
     let shared = SharedEngine::new(engine, Behaviour::new(scenario, options.seed), options.locking);
@@ -168,7 +233,7 @@ pub fn run_on<C: Clock + Send>(
         tasks: AtomicU64::new(0),
         max_late_ms: AtomicU64::new(0),
         over_threshold: AtomicU64::new(0),
-        threshold: scenario.dispatch.pickup_deadline.0.max(Millis::from_secs(1)),
+        threshold: Lateness::threshold_for(scenario.dispatch.pickup_deadline.0),
     };
     world.queue_next_arrival();
     let started = std::time::Instant::now();
@@ -312,7 +377,7 @@ impl<C: Clock> World<C> {
         let late = self.clock.now().saturating_sub(due);
         self.tasks.fetch_add(1, Ordering::SeqCst);
         self.max_late_ms.fetch_max(late.as_ms(), Ordering::SeqCst);
-        if late > self.threshold {
+        if late >= self.threshold {
             self.over_threshold.fetch_add(1, Ordering::SeqCst);
         }
     }
