@@ -10,14 +10,6 @@ use super::run::ProgressBar;
 use courier_sim::threaded::run::Ending;
 use courier_sim::threaded::scale::TimeScale;
 
-/// `eprintln!` that never panics: stderr may be a closed pipe (`2>&1 | head -1`), and a
-/// message nobody reads is no reason to abort with exit code 101. Errors are ignored.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
-
 /// The default number of worker threads.
 const DEFAULT_THREADS: usize = 4;
 /// The most worker threads a run may ask for.
@@ -33,7 +25,7 @@ pub(crate) fn threaded(
     out: Option<PathBuf>,
 ) -> ExitCode {
     use courier_sim::threaded::run;
-    if path.extension().is_some_and(|e| e == "script") {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("script")) {
         let given: Vec<&str> = [
             (seed.is_some(), "--seed"),
             (threads.is_some(), "--threads"),
@@ -43,7 +35,7 @@ pub(crate) fn threaded(
         .filter_map(|(given, flag)| given.then_some(flag))
         .collect();
         if !given.is_empty() {
-            say!(
+            super::say_err!(
                 "courier-sim: {} cannot be used with a script ({}): a script has no random streams, \
                  runs its lines on one thread (plus the timer thread) and writes no reports; \
                  only --time-scale applies to it",
@@ -56,15 +48,12 @@ pub(crate) fn threaded(
     }
     let threads = threads.unwrap_or(DEFAULT_THREADS);
     if !(1..=MAX_THREADS).contains(&threads) {
-        say!("courier-sim: --threads must be between 1 and {MAX_THREADS}, found {threads}");
+        super::say_err!("courier-sim: --threads must be between 1 and {MAX_THREADS}, found {threads}");
         return ExitCode::from(2);
     }
-    let scenario = match courier_sim::scenario::load(path) {
+    let scenario = match super::load_scenario(path) {
         Ok(s) => s,
-        Err(e) => {
-            say!("{e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let seed = seed.unwrap_or(scenario.seed);
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-threaded", scenario.name)));
@@ -87,11 +76,11 @@ pub(crate) fn threaded(
     let prepared = match run::prepare(&scenario, Some(&dir)) {
         Ok(prepared) => prepared,
         Err(e) => {
-            say!("courier-sim: {e}");
+            super::say_err!("courier-sim: {e}");
             return ExitCode::from(2);
         }
     };
-    say!(
+    super::say_err!(
         "threaded run of {} (seed {seed}) on {threads} worker threads at time scale {time_scale}{how}: \
          the arrivals last about {} of wall time, the whole run about {}",
         scenario.name,
@@ -105,7 +94,7 @@ pub(crate) fn threaded(
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(e) => {
-            say!("courier-sim: {e}");
+            super::say_err!("courier-sim: {e}");
             return ExitCode::from(2);
         }
     };
@@ -131,14 +120,14 @@ pub(crate) fn threaded(
     match outcome.ending() {
         Ending::Passed => ExitCode::SUCCESS,
         Ending::Lagged => {
-            say!("{}", lag.unwrap_or_default());
+            super::say_err!("{}", lag.unwrap_or_default());
             ExitCode::from(2)
         }
         Ending::Failed => {
             if let Some(lag) = lag {
-                say!("{lag}");
+                super::say_err!("{lag}");
             }
-            say!(
+            super::say_err!(
                 "reproduce with: courier-sim threaded {} --seed {seed} --time-scale {time_scale} --threads {threads}",
                 path.display()
             );
@@ -164,7 +153,7 @@ fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> Exi
         Some(scale) => (scale, ""),
         None => (TimeScale::REAL_TIME, " (real time, the default for a script)"),
     };
-    say!(
+    super::say_err!(
         "threaded script {} at time scale {time_scale}{how}",
         path.display()
     );
@@ -175,11 +164,11 @@ fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> Exi
     drop(out);
     let outcome = match result {
         Ok(outcome) => outcome,
-        Err(e) => return script_error(&e),
+        Err(e) => return super::script_error(&e),
     };
     let (summary, verdict) = (&outcome.summary, &outcome.verdict);
     for failure in &summary.failures {
-        say!(
+        super::say_err!(
             "{}:{}: expectation failed: {}",
             path.display(),
             failure.line,
@@ -193,7 +182,7 @@ fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> Exi
     );
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     for violation in &verdict.violations {
-        say!("violation: {violation}");
+        super::say_err!("violation: {violation}");
     }
     let lag = outcome
         .lateness
@@ -202,30 +191,20 @@ fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> Exi
     match outcome.ending() {
         Ending::Passed => ExitCode::SUCCESS,
         Ending::Lagged => {
-            say!("{}", lag.unwrap_or_default());
+            super::say_err!("{}", lag.unwrap_or_default());
             ExitCode::from(2)
         }
         Ending::Failed => {
             if let Some(lag) = lag {
-                say!("{lag}");
+                super::say_err!("{lag}");
             }
-            say!(
+            super::say_err!(
                 "reproduce with: courier-sim threaded {} --time-scale {time_scale}",
                 path.display()
             );
             ExitCode::from(1)
         }
     }
-}
-
-/// A script that could not run to its end: a bad line as `FILE:LINE: message` (SPEC §4),
-/// anything else with the program's name; exit code 2.
-fn script_error(e: &courier_sim::script::ScriptError) -> ExitCode {
-    match e {
-        courier_sim::script::ScriptError::Line { .. } => say!("{e}"),
-        _ => say!("courier-sim: {e}"),
-    }
-    ExitCode::from(2)
 }
 
 /// Flushes after every line, so a real-time transcript shows each line as it happens.

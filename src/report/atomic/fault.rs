@@ -2,7 +2,7 @@
 //! right before the Nth filesystem change of the report writer (see the parent module).
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -25,7 +25,9 @@ pub(super) fn step(what: &str, path: &Path) {
     };
     let n = STEPS.fetch_add(1, Ordering::SeqCst) + 1;
     if n == kill_at {
-        eprintln!(
+        // Ignore a closed stderr: the kill must happen whatever becomes of the message.
+        let _ = writeln!(
+            std::io::stderr(),
             "courier-sim: {KILL_AT_STEP_ENV}={n}: killed before {what} {}",
             path.display()
         );
