@@ -112,25 +112,31 @@ pub(crate) fn threaded(
         outcome.wall,
         dir.display()
     );
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    let lag = outcome
-        .lateness
-        .lagged()
-        .then(|| format!("courier-sim: {}", outcome.lag_message(time_scale)));
-    match outcome.ending() {
-        Ending::Passed => ExitCode::SUCCESS,
-        Ending::Lagged => {
-            super::say_err!("{}", lag.unwrap_or_default());
-            ExitCode::from(2)
+    if let Err(code) = super::print_out(&text) {
+        return code;
+    }
+    let lag = outcome.lateness.lagged().then(|| outcome.lag_message(time_scale));
+    let reproduce = format!(
+        "courier-sim threaded {} --seed {seed} --time-scale {time_scale} --threads {threads}",
+        super::shell_word(path)
+    );
+    exit_code(outcome.ending(), lag, &reproduce)
+}
+
+/// The exit code of a run that ended, saying why on stderr: 0 passed; 2 lagged (with the
+/// lag message); 1 a violation (with the lag message if it lagged too, and the command
+/// that reproduces the run).
+fn exit_code(ending: Ending, lag: Option<String>, reproduce: &str) -> ExitCode {
+    if ending != Ending::Passed {
+        if let Some(lag) = lag {
+            super::say_err!("courier-sim: {lag}");
         }
+    }
+    match ending {
+        Ending::Passed => ExitCode::SUCCESS,
+        Ending::Lagged => ExitCode::from(2),
         Ending::Failed => {
-            if let Some(lag) = lag {
-                super::say_err!("{lag}");
-            }
-            super::say_err!(
-                "reproduce with: courier-sim threaded {} --seed {seed} --time-scale {time_scale} --threads {threads}",
-                path.display()
-            );
+            super::say_err!("reproduce with: {reproduce}");
             ExitCode::from(1)
         }
     }
@@ -180,31 +186,18 @@ fn threaded_script(path: &std::path::Path, time_scale: Option<TimeScale>) -> Exi
         "{} passed, {failed} failed\n{verdict}\n",
         summary.expectations - failed
     );
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if let Err(code) = super::print_out(&text) {
+        return code;
+    }
     for violation in &verdict.violations {
         super::say_err!("violation: {violation}");
     }
-    let lag = outcome
-        .lateness
-        .lagged()
-        .then(|| format!("courier-sim: {}", outcome.lag_message(time_scale)));
-    match outcome.ending() {
-        Ending::Passed => ExitCode::SUCCESS,
-        Ending::Lagged => {
-            super::say_err!("{}", lag.unwrap_or_default());
-            ExitCode::from(2)
-        }
-        Ending::Failed => {
-            if let Some(lag) = lag {
-                super::say_err!("{lag}");
-            }
-            super::say_err!(
-                "reproduce with: courier-sim threaded {} --time-scale {time_scale}",
-                path.display()
-            );
-            ExitCode::from(1)
-        }
-    }
+    let lag = outcome.lateness.lagged().then(|| outcome.lag_message(time_scale));
+    let reproduce = format!(
+        "courier-sim threaded {} --time-scale {time_scale}",
+        super::shell_word(path)
+    );
+    exit_code(outcome.ending(), lag, &reproduce)
 }
 
 /// Flushes after every line, so a real-time transcript shows each line as it happens.
