@@ -90,8 +90,10 @@ impl Engine {
         }
         let since_seq = self.next_idle_seq;
         self.next_idle_seq += 1;
-        self.drivers[driver.index()].duty = Duty::Idle { since_seq };
-        self.idle.insert((since_seq, driver));
+        let d = &mut self.drivers[driver.index()];
+        d.duty = Duty::Idle { since_seq };
+        // Indexed where they stand now: a driver only moves while busy.
+        self.idle.insert(since_seq, driver, d.location);
     }
 }
 
