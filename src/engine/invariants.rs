@@ -34,6 +34,7 @@ impl Engine {
                 self.idle.len()
             ));
         }
+        self.idle.check()?;
         if (stars, ratings) != (self.fleet_stars, self.fleet_ratings) {
             return Err("the fleet's rating totals disagree with its drivers'".to_string());
         }
