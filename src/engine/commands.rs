@@ -21,14 +21,7 @@ impl Engine {
         if self.names.contains_key(name) {
             return Err(Refusal::DuplicateName);
         }
-        // A location is well formed when it is two numbers; one outside the globe breaks a
-        // rule, so it is refused like a malformed email (SPEC §4), not a script error.
-        let off_the_globe = location.is_some_and(|l| LatLon::new(l.lat, l.lon).is_none());
-        if name.trim().is_empty()
-            || name.chars().any(char::is_control)
-            || !contact.is_valid()
-            || off_the_globe
-        {
+        if super::explain::bad_onboarding(name, contact, location).is_some() {
             return Err(Refusal::InvalidArgument);
         }
         Ok(())

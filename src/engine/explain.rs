@@ -41,7 +41,7 @@ impl Engine {
                     };
                     Some(format!("the name \"{name}\" is already taken by a {kind}"))
                 }
-                R::InvalidArgument => Some(bad_onboarding(name, contact, *location)),
+                R::InvalidArgument => bad_onboarding(name, contact, *location),
                 _ => None,
             },
             (
@@ -184,29 +184,36 @@ fn plural(n: u8) -> &'static str {
     }
 }
 
-/// What is wrong with an onboarding, in the order the engine checks it.
-fn bad_onboarding(name: &str, contact: &Contact, location: Option<LatLon>) -> String {
+/// What is wrong with an onboarding's name, contact or location, if anything: the one
+/// place that decides `invalid_argument` for onboarding (the engine refuses when this is
+/// `Some`, and the words are its refusal's message). Nothing is built when all is well.
+pub(super) fn bad_onboarding(name: &str, contact: &Contact, location: Option<LatLon>) -> Option<String> {
     if name.trim().is_empty() {
-        return "a name cannot be empty".into();
+        return Some("a name cannot be empty".into());
     }
     if name.chars().any(char::is_control) {
-        return format!("the name {name:?} contains a control character");
+        return Some(format!("the name {name:?} contains a control character"));
     }
     if let Some(email) = contact.email.as_deref().filter(|e| !is_valid_email(e)) {
-        return if email.contains('@') {
+        return Some(if email.contains('@') {
             format!("email \"{email}\" needs something on both sides of its @ and no spaces")
         } else {
             format!("email \"{email}\" has no @")
-        };
+        });
     }
     if let Some(phone) = contact.phone.as_deref().filter(|p| !is_valid_phone(p)) {
-        return format!("phone \"{phone}\" is not digits (with an optional leading +)");
+        return Some(format!(
+            "phone \"{phone}\" is not digits (with an optional leading +)"
+        ));
     }
-    if let Some(at) = location.filter(|l| LatLon::new(l.lat, l.lon).is_none()) {
-        return format!(
-            "location {},{} is out of range: latitude -90..90, longitude -180..180",
-            at.lat, at.lon
-        );
-    }
-    Refusal::InvalidArgument.message().to_string()
+    // A location is well formed when it is two numbers; one outside the globe breaks a rule,
+    // so it is refused like a malformed email (SPEC §4), not a script error.
+    location
+        .filter(|l| LatLon::new(l.lat, l.lon).is_none())
+        .map(|at| {
+            format!(
+                "location {},{} is out of range: latitude -90..90, longitude -180..180",
+                at.lat, at.lon
+            )
+        })
 }

@@ -15,13 +15,6 @@ pub struct Contact {
     pub phone: Option<String>,
 }
 
-impl Contact {
-    /// Whether the email and phone, where given, are well formed (SPEC §3 error table).
-    pub fn is_valid(&self) -> bool {
-        self.email.as_deref().is_none_or(is_valid_email) && self.phone.as_deref().is_none_or(is_valid_phone)
-    }
-}
-
 /// An email needs an `@` with something on both sides and no whitespace.
 pub fn is_valid_email(email: &str) -> bool {
     match email.split_once('@') {
