@@ -284,12 +284,10 @@ pub fn summary_rows(
         busy as f64 / (run_length as f64 * drivers.len() as f64)
     };
     let horizon = scenario.horizon.0.as_ms();
-    let during_arrivals = match s.busy_during_arrivals_ms {
-        Some(busy) if horizon > 0 && !drivers.is_empty() => {
-            format!("{:.4}", busy as f64 / (horizon as f64 * drivers.len() as f64))
-        }
-        Some(_) => format!("{:.4}", 0.0),
-        None => String::new(),
+    let during_arrivals = if horizon == 0 || drivers.is_empty() {
+        0.0
+    } else {
+        s.busy_during_arrivals_ms as f64 / (horizon as f64 * drivers.len() as f64)
     };
     let opt = |v: Option<u64>| v.map_or_else(String::new, |v| v.to_string());
     let mean = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.1}"));
@@ -314,7 +312,10 @@ pub fn summary_rows(
         ("wait_pickup_mean_ms", mean(s.wait_pickup_mean_ms())),
         ("delivery_time_mean_ms", mean(s.delivery_time_mean_ms())),
         ("driver_utilization", format!("{utilization:.4}")),
-        ("driver_utilization_during_arrivals", during_arrivals),
+        (
+            "driver_utilization_during_arrivals",
+            format!("{during_arrivals:.4}"),
+        ),
         ("notifications_sent", s.notifications_sent.to_string()),
         ("events_processed", s.events_processed.to_string()),
         ("sim_end_ms", s.sim_end_ms.to_string()),

@@ -39,8 +39,8 @@ pub struct Stats {
     pub arrivals_end_ms: u64,
     /// Busy time of the whole fleet within `[0, arrivals_end_ms)`: from each order's
     /// assignment to its delivery or cancellation (exactly the engine's busy spells), so
-    /// utilization can leave out the drain after arrivals stop. `None` when not gathered.
-    pub busy_during_arrivals_ms: Option<u128>,
+    /// utilization can leave out the drain after arrivals stop.
+    pub busy_during_arrivals_ms: u128,
     wait_assign: Histogram,
     wait_pickup_sum_ms: u128,
     picked_up: u64,
@@ -60,12 +60,9 @@ impl Stats {
             self.wait_assign
                 .add(assigned.saturating_sub(order.created_at).as_ms());
             // A driver is busy from the assignment until the delivery or the cancellation.
-            if let (Some(busy), Some(end)) = (
-                self.busy_during_arrivals_ms.as_mut(),
-                order.delivered_at.or(order.cancelled_at),
-            ) {
+            if let Some(end) = order.delivered_at.or(order.cancelled_at) {
                 let clip = |t: crate::time::Millis| t.as_ms().min(self.arrivals_end_ms);
-                *busy += u128::from(clip(end).saturating_sub(clip(assigned)));
+                self.busy_during_arrivals_ms += u128::from(clip(end).saturating_sub(clip(assigned)));
             }
         }
         if let Some(picked) = order.picked_up_at {
@@ -81,7 +78,6 @@ impl Stats {
     pub fn new(horizon: crate::time::Millis) -> Stats {
         Stats {
             arrivals_end_ms: horizon.as_ms(),
-            busy_during_arrivals_ms: Some(0),
             ..Stats::default()
         }
     }

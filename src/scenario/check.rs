@@ -113,11 +113,11 @@ pub fn estimate(s: &Scenario) -> LoadEstimate {
         capacity_per_min,
         mean_load: load(mean_rate_per_min),
         peak_load: load(peak_rate_per_min),
-        warnings: warnings(s, expected_orders, load(peak_rate_per_min)),
+        warnings: warnings(s, expected_orders, peak_rate_per_min, load(peak_rate_per_min)),
     }
 }
 
-fn warnings(s: &Scenario, expected_orders: f64, peak_load: f64) -> Vec<String> {
+fn warnings(s: &Scenario, expected_orders: f64, peak_rate_per_min: f64, peak_load: f64) -> Vec<String> {
     let mut found = Vec::new();
     let horizon = s.horizon.0;
     if expected_orders == 0.0 {
@@ -152,13 +152,7 @@ fn warnings(s: &Scenario, expected_orders: f64, peak_load: f64) -> Vec<String> {
         found.push("`behavior.no_show` is 1: no assigned driver ever picks up".into());
     }
     // Orders that wait (or are held by a no-show) until the deadline stay in memory that long.
-    let peak_per_ms = s
-        .rate_segments()
-        .iter()
-        .filter(|(from, _)| *from < horizon)
-        .map(|&(_, r)| r)
-        .fold(0.0, f64::max);
-    let held = peak_per_ms * s.dispatch.pickup_deadline.0.as_ms() as f64;
+    let held = peak_rate_per_min / 60_000.0 * s.dispatch.pickup_deadline.0.as_ms() as f64;
     if held > crate::sim::load::MAX_RESIDENT_ORDERS as f64 {
         found.push(format!(
             "up to about {held:.3e} orders could be in memory at once (the peak rate × the {} pickup deadline), over the run's limit of {}: if the fleet falls behind, the run stops; shorten the deadline",

@@ -141,7 +141,6 @@ pub fn run(
     progress: &mut dyn Progress,
 ) -> Result<RunResult, RunError> {
     let mut sim = LoadRun::new(scenario, seed, reports)?;
-    sim.resident_limit = MAX_RESIDENT_ORDERS;
     sim.run(progress)?;
     let summary = sim.summary();
     Ok(RunResult {
