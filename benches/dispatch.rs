@@ -39,16 +39,8 @@ fn main() {
             let at = in_city(&mut rng);
             idle.insert(i as u64, DriverId(i as u32), Some(at));
             Driver {
-                name: format!("d{i}"),
-                contact: Contact::default(),
-                location: Some(at),
                 duty: Duty::Idle { since_seq: i as u64 },
-                deliveries: 0,
-                stars: 0,
-                ratings: 0,
-                assigned_then_cancelled: 0,
-                busy_ms: 0,
-                busy_since: None,
+                ..Driver::new(&format!("d{i}"), &Contact::default(), Some(at))
             }
         })
         .collect();
@@ -61,7 +53,7 @@ fn main() {
     let mut unused = ChaCha8Rng::seed_from_u64(0);
     let indexed: Vec<_> = senders
         .iter()
-        .map(|&s| dispatch::choose(Policy::Nearest, &idle, &drivers, s, &mut unused))
+        .map(|&s| dispatch::choose(Policy::Nearest, &idle, &drivers, s, &mut unused, &[]))
         .collect();
     assert_eq!(scanned, indexed, "the index and the scan disagree");
 
@@ -82,6 +74,7 @@ fn main() {
                 black_box(&drivers),
                 black_box(s),
                 &mut unused,
+                &[],
             ));
         }
     });

@@ -191,7 +191,8 @@ pub fn message(engine: &Engine, notice: &Notice) -> String {
         .driver
         .map_or("", |d| engine.drivers()[d.index()].name.as_str());
     match (notice.kind, notice.role) {
-        (NoticeKind::Placed, Role::Sender) => format!("{id} is placed by you"),
+        (NoticeKind::Placed, Role::Sender | Role::Customer) => format!("{id} is placed by you"),
+        (NoticeKind::Placed, Role::Restaurant) => format!("{id} is a new order for you"),
         (NoticeKind::Placed, _) => format!("{id} is placed for you"),
         (NoticeKind::Assigned, Role::Driver) => format!("{id} is assigned to you"),
         (NoticeKind::Assigned, _) => format!("{id} is assigned to a driver: {driver}"),
@@ -200,6 +201,8 @@ pub fn message(engine: &Engine, notice: &Notice) -> String {
         (NoticeKind::Cancelled, role) => {
             let why = match order.cancel_reason {
                 Some(crate::engine::CancelReason::NoPickup) => "no driver picked it up in time",
+                Some(crate::engine::CancelReason::RestaurantRejected) => "the restaurant rejected it",
+                _ if order.food().is_some() => "the customer cancelled it",
                 _ => "the sender cancelled it",
             };
             if role == Role::Driver {
@@ -207,6 +210,14 @@ pub fn message(engine: &Engine, notice: &Notice) -> String {
             } else {
                 format!("{id} is cancelled: {why}")
             }
+        }
+        (NoticeKind::Confirmed, _) => format!("{id} is confirmed by the restaurant"),
+        (NoticeKind::Delayed, _) => {
+            format!("{id} is delayed: its driver did not pick it up, finding another")
+        }
+        (NoticeKind::Unassigned, _) => format!("{id} is no longer yours: the pickup was not made"),
+        (NoticeKind::Review, _) => {
+            format!("your account is flagged for review after the failed pickup of {id}")
         }
     }
 }

@@ -20,6 +20,9 @@ impl Millis {
     /// `u64`, and a typo cannot start a run that never ends.
     pub const MAX_DURATION: Millis = Millis(1000 * 24 * 3_600_000);
 
+    /// An instant that never comes: the deadline of an order no deadline runs for.
+    pub const NEVER: Millis = Millis(u64::MAX);
+
     /// Builds a span from whole seconds.
     pub const fn from_secs(secs: u64) -> Millis {
         Millis(secs * 1000)

@@ -1,10 +1,11 @@
 //! What goes into the engine (commands) and what comes out (outcomes: a reply, the
 //! notifications to send, the timers to set, the facts for reports).
 
+use super::food::Line;
 use super::geo::LatLon;
-use super::ids::{CustomerId, DriverId, ItemId, OrderId, Party};
-use super::model::Contact;
-use super::status::CancelReason;
+use super::ids::{CustomerId, DriverId, ItemId, OrderId, Party, RestaurantId};
+use super::model::{Contact, Guard};
+use super::status::{CancelReason, OrderStatus};
 use crate::time::Millis;
 
 /// One change requested of the engine. Names are resolved to ids at the edge
@@ -74,11 +75,124 @@ pub enum Command {
         by: CustomerId,
     },
     /// The pickup deadline timer of an order fired. Harmless if the order is already
-    /// picked up or finished, or (for a too-early timer) not yet due.
+    /// picked up or finished, if the deadline it guards has been replaced (a later
+    /// assignment), or (for a too-early timer) not yet due.
     ExpireDeadline {
         /// The order whose deadline it is.
         order: OrderId,
+        /// What the deadline guards.
+        guard: Guard,
     },
+    /// Food: onboard a restaurant.
+    OnboardRestaurant {
+        /// Unique across every name.
+        name: String,
+        /// Email and phone, both optional.
+        contact: Contact,
+        /// Where it is.
+        location: LatLon,
+        /// Mean preparation time, for the ETA.
+        prep: Millis,
+        /// Open for orders from the start.
+        open: bool,
+    },
+    /// Food: add a dish to a menu, or replace its price and stock.
+    SetMenuItem {
+        /// The restaurant.
+        restaurant: RestaurantId,
+        /// The dish's name.
+        item: String,
+        /// Price in cents.
+        price: u64,
+        /// Portions; `None` is unlimited.
+        stock: Option<u64>,
+    },
+    /// Food: add portions to a limited stock.
+    Restock {
+        /// The restaurant.
+        restaurant: RestaurantId,
+        /// The dish.
+        item: ItemId,
+        /// Portions to add (≥ 1).
+        amount: u64,
+    },
+    /// Food: open or close a restaurant.
+    SetOpen {
+        /// The restaurant.
+        restaurant: RestaurantId,
+        /// Open (true) or closed.
+        open: bool,
+    },
+    /// Food: a customer orders from a restaurant.
+    PlaceMeal {
+        /// Who orders (and receives).
+        customer: CustomerId,
+        /// Who cooks.
+        restaurant: RestaurantId,
+        /// What, on the restaurant's menu.
+        lines: Vec<Line>,
+        /// Tip in cents.
+        tip: u64,
+        /// Idempotency key.
+        key: Option<String>,
+    },
+    /// Food: the restaurant moves an order (confirm, reject, prepare, ready).
+    Kitchen {
+        /// The order.
+        order: OrderId,
+        /// The move.
+        step: KitchenStep,
+    },
+    /// Food: the assigned driver gives the order back before pickup.
+    Release {
+        /// Who gives it back.
+        driver: DriverId,
+        /// The order.
+        order: OrderId,
+    },
+}
+
+/// The restaurant's moves of an order (SPEC §8.2.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KitchenStep {
+    /// pending → confirmed.
+    Confirm,
+    /// pending → cancelled (reason `restaurant_rejected`).
+    Reject,
+    /// confirmed → preparing.
+    Prepare,
+    /// preparing → ready.
+    Ready,
+}
+
+impl KitchenStep {
+    /// Every step.
+    pub const ALL: [KitchenStep; 4] = [
+        KitchenStep::Confirm,
+        KitchenStep::Reject,
+        KitchenStep::Prepare,
+        KitchenStep::Ready,
+    ];
+
+    /// The script command's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KitchenStep::Confirm => "confirm",
+            KitchenStep::Reject => "reject",
+            KitchenStep::Prepare => "prepare",
+            KitchenStep::Ready => "ready",
+        }
+    }
+
+    /// The status the step moves the order to.
+    pub fn target(self) -> OrderStatus {
+        match self {
+            KitchenStep::Confirm => OrderStatus::Confirmed,
+            KitchenStep::Reject => OrderStatus::Cancelled,
+            KitchenStep::Prepare => OrderStatus::Preparing,
+            KitchenStep::Ready => OrderStatus::Ready,
+        }
+    }
 }
 
 impl Command {
@@ -93,13 +207,23 @@ impl Command {
             Command::Deliver { .. } => "deliver",
             Command::Rate { .. } => "rate",
             Command::ExpireDeadline { .. } => "timer",
+            Command::OnboardRestaurant { .. } => "onboard_restaurant",
+            Command::SetMenuItem { .. } => "menu",
+            Command::Restock { .. } => "restock",
+            Command::SetOpen { open: true, .. } => "open",
+            Command::SetOpen { open: false, .. } => "close",
+            Command::PlaceMeal { .. } => "place",
+            Command::Kitchen { step, .. } => step.as_str(),
+            Command::Release { .. } => "release",
         }
     }
 
     /// The driver it names, if any.
     pub fn driver(&self) -> Option<DriverId> {
         match self {
-            Command::Pickup { driver, .. } | Command::Deliver { driver, .. } => Some(*driver),
+            Command::Pickup { driver, .. }
+            | Command::Deliver { driver, .. }
+            | Command::Release { driver, .. } => Some(*driver),
             _ => None,
         }
     }
@@ -111,10 +235,17 @@ impl Command {
             | Command::Pickup { order, .. }
             | Command::Deliver { order, .. }
             | Command::Rate { order, .. }
-            | Command::ExpireDeadline { order } => Some(*order),
-            Command::OnboardCustomer { .. } | Command::OnboardDriver { .. } | Command::PlaceOrder { .. } => {
-                None
-            }
+            | Command::ExpireDeadline { order, .. }
+            | Command::Kitchen { order, .. }
+            | Command::Release { order, .. } => Some(*order),
+            Command::OnboardCustomer { .. }
+            | Command::OnboardDriver { .. }
+            | Command::PlaceOrder { .. }
+            | Command::OnboardRestaurant { .. }
+            | Command::SetMenuItem { .. }
+            | Command::Restock { .. }
+            | Command::SetOpen { .. }
+            | Command::PlaceMeal { .. } => None,
         }
     }
 }
@@ -144,6 +275,16 @@ pub enum Reply {
         /// Whether the order was still waiting for its pickup and so was cancelled.
         cancelled: bool,
     },
+    /// Food: a lapsed assignment was undone by its deadline timer, or a driver gave the
+    /// order back; the order is ready again.
+    Unassigned {
+        /// The driver who failed the pickup.
+        driver: DriverId,
+    },
+    /// Food: a menu, stock or opening change was made.
+    Updated,
+    /// Food: the restaurant moved the order to this status.
+    Moved(OrderStatus),
 }
 
 /// The kinds of notification (SPEC §3.12).
@@ -159,16 +300,28 @@ pub enum NoticeKind {
     Delivered,
     /// It was cancelled.
     Cancelled,
+    /// Food: the restaurant confirmed it.
+    Confirmed,
+    /// Food: its driver failed the pickup; another is being found.
+    Delayed,
+    /// Food: the driver lost the assignment (deadline or release).
+    Unassigned,
+    /// Food: the driver is flagged for review.
+    Review,
 }
 
 impl NoticeKind {
     /// Every kind.
-    pub const ALL: [NoticeKind; 5] = [
+    pub const ALL: [NoticeKind; 9] = [
         NoticeKind::Placed,
         NoticeKind::Assigned,
         NoticeKind::PickedUp,
         NoticeKind::Delivered,
         NoticeKind::Cancelled,
+        NoticeKind::Confirmed,
+        NoticeKind::Delayed,
+        NoticeKind::Unassigned,
+        NoticeKind::Review,
     ];
 
     /// The SPEC's lowercase name.
@@ -179,6 +332,10 @@ impl NoticeKind {
             NoticeKind::PickedUp => "picked_up",
             NoticeKind::Delivered => "delivered",
             NoticeKind::Cancelled => "cancelled",
+            NoticeKind::Confirmed => "confirmed",
+            NoticeKind::Delayed => "delayed",
+            NoticeKind::Unassigned => "unassigned",
+            NoticeKind::Review => "review",
         }
     }
 
@@ -197,6 +354,10 @@ pub enum Role {
     Recipient,
     /// The order's driver.
     Driver,
+    /// A food order's customer.
+    Customer,
+    /// A food order's restaurant.
+    Restaurant,
 }
 
 /// One notification to send: a kind, about an order, to a party. Channels are chosen by
@@ -225,15 +386,28 @@ pub struct TimerRequest {
 /// The engine's timers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Timer {
-    /// Cancel the order if it is not picked up by then ([`Command::ExpireDeadline`]).
-    PickupDeadline(OrderId),
+    /// The order's pickup deadline ([`Command::ExpireDeadline`]): a parcel not picked up by
+    /// then is cancelled, a food order's assignment is undone.
+    PickupDeadline {
+        /// The order.
+        order: OrderId,
+        /// What the deadline guards: a timer of a replaced assignment does nothing.
+        guard: Guard,
+    },
 }
 
 impl Timer {
     /// The command to apply when this timer fires.
     pub fn command(self) -> Command {
         match self {
-            Timer::PickupDeadline(order) => Command::ExpireDeadline { order },
+            Timer::PickupDeadline { order, guard } => Command::ExpireDeadline { order, guard },
+        }
+    }
+
+    /// The order it is about.
+    pub fn order(self) -> OrderId {
+        match self {
+            Timer::PickupDeadline { order, .. } => order,
         }
     }
 }
@@ -255,6 +429,97 @@ pub enum Event {
     Cancelled(OrderId, Option<DriverId>, CancelReason),
     /// A delivered order was rated.
     Rated(OrderId, DriverId, u8),
+    /// Food: the restaurant confirmed an order.
+    Confirmed(OrderId),
+    /// Food: the kitchen started on an order.
+    Preparing(OrderId),
+    /// Food: an order became ready (first time or again after an unassignment).
+    Ready(OrderId),
+    /// Food: a driver failed an order's pickup (deadline or release) and lost it.
+    Unassigned(OrderId, DriverId),
+    /// Food: a driver was flagged for review because of this order's failed pickup.
+    Flagged(DriverId, OrderId),
+}
+
+impl Event {
+    /// Its name in `events.csv`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Placed(_) => "placed",
+            Event::DuplicatePrevented(_) => "duplicate",
+            Event::Assigned(..) => "assigned",
+            Event::PickedUp(..) => "picked_up",
+            Event::Delivered(..) => "delivered",
+            Event::Cancelled(..) => "cancelled",
+            Event::Rated(..) => "rated",
+            Event::Confirmed(_) => "confirmed",
+            Event::Preparing(_) => "preparing",
+            Event::Ready(_) => "ready",
+            Event::Unassigned(..) => "unassigned",
+            Event::Flagged(..) => "review",
+        }
+    }
+
+    /// Its `detail` in `events.csv`: a cancellation's reason, a rating's stars.
+    pub fn detail(&self) -> String {
+        match self {
+            Event::Cancelled(_, _, reason) => reason.as_str().to_string(),
+            Event::Rated(_, _, stars) => stars.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// The order it is about.
+    pub fn order(&self) -> OrderId {
+        match *self {
+            Event::Placed(o)
+            | Event::DuplicatePrevented(o)
+            | Event::Assigned(o, _)
+            | Event::PickedUp(o, _)
+            | Event::Delivered(o, _)
+            | Event::Cancelled(o, _, _)
+            | Event::Rated(o, _, _)
+            | Event::Confirmed(o)
+            | Event::Preparing(o)
+            | Event::Ready(o)
+            | Event::Unassigned(o, _)
+            | Event::Flagged(_, o) => o,
+        }
+    }
+
+    /// The status its order entered, under `profile`'s table; `None` for an event that
+    /// moves no order (a repeated key, a rating, a review flag).
+    pub fn status_after(&self, profile: super::Profile) -> Option<OrderStatus> {
+        match self {
+            Event::Placed(_) => Some(profile.initial()),
+            Event::Assigned(..) => Some(OrderStatus::Assigned),
+            Event::PickedUp(..) => Some(OrderStatus::PickedUp),
+            Event::Delivered(..) => Some(OrderStatus::Delivered),
+            Event::Cancelled(..) => Some(OrderStatus::Cancelled),
+            Event::Confirmed(_) => Some(OrderStatus::Confirmed),
+            Event::Preparing(_) => Some(OrderStatus::Preparing),
+            Event::Ready(_) | Event::Unassigned(..) => Some(OrderStatus::Ready),
+            Event::DuplicatePrevented(_) | Event::Rated(..) | Event::Flagged(..) => None,
+        }
+    }
+
+    /// The driver involved, if any.
+    pub fn driver(&self) -> Option<DriverId> {
+        match *self {
+            Event::Assigned(_, d)
+            | Event::PickedUp(_, d)
+            | Event::Delivered(_, d)
+            | Event::Rated(_, d, _)
+            | Event::Unassigned(_, d)
+            | Event::Flagged(d, _) => Some(d),
+            Event::Cancelled(_, d, _) => d,
+            Event::Placed(_)
+            | Event::DuplicatePrevented(_)
+            | Event::Confirmed(_)
+            | Event::Preparing(_)
+            | Event::Ready(_) => None,
+        }
+    }
 }
 
 /// Everything a successful command produced, in the order it happened.

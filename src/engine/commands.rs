@@ -1,13 +1,14 @@
-//! The commands of the parcel rules (SPEC §3), one method each: onboarding, placement with
-//! its idempotency key, cancellation by the sender, pickup, delivery, rating and the pickup
-//! deadline. Each checks everything in the SPEC's precedence before its first change, so a
-//! refused command leaves the engine exactly as it was.
+//! The commands both profiles have (SPEC §3, §8.2), one method each: onboarding, parcel
+//! placement with its idempotency key, cancellation by the sender, pickup, delivery, rating
+//! and the pickup deadline. Each checks everything in the SPEC's precedence before its first
+//! change, so a refused command leaves the engine exactly as it was. The food profile's own
+//! commands are in `food/`.
 
-use super::mechanics::tell_sender_and_recipient;
+use super::keys::Placement;
 use super::{
-    dispatch, CancelReason, Contact, Customer, CustomerId, Driver, DriverId, Duty, Effects, Engine, Event,
-    ItemId, KeyedPlacement, LatLon, NoticeKind, Order, OrderId, OrderStatus, Party, Refusal, Reply, Timer,
-    TimerRequest,
+    CancelReason, Contact, Customer, CustomerId, Driver, DriverId, Duty, Effects, Engine, Event, Guard,
+    ItemId, LatLon, NoticeKind, Order, OrderDetail, OrderId, OrderStatus, Party, Profile, Refusal, Reply,
+    Timer, TimerRequest,
 };
 use crate::time::Millis;
 
@@ -22,6 +23,10 @@ impl Engine {
             return Err(Refusal::DuplicateName);
         }
         if super::explain::bad_onboarding(name, contact, location).is_some() {
+            return Err(Refusal::InvalidArgument);
+        }
+        // Food needs everyone's place: deliveries go to it, drivers are dispatched from it.
+        if self.config.profile == Profile::Food && location.is_none() {
             return Err(Refusal::InvalidArgument);
         }
         Ok(())
@@ -56,21 +61,10 @@ impl Engine {
     ) -> Result<Reply, Refusal> {
         self.check_new_name(name, contact, location)?;
         let id = DriverId(self.drivers.len() as u32);
-        self.drivers.push(Driver {
-            name: name.to_string(),
-            contact: contact.clone(),
-            location,
-            duty: Duty::Idle { since_seq: 0 },
-            deliveries: 0,
-            stars: 0,
-            ratings: 0,
-            assigned_then_cancelled: 0,
-            busy_ms: 0,
-            busy_since: None,
-        });
+        self.drivers.push(Driver::new(name, contact, location));
         self.names.insert(name.to_string(), Party::Driver(id));
         let reply = Reply::Onboarded(Party::Driver(id));
-        self.make_available(now, id, fx);
+        self.driver_free(now, id, fx);
         Ok(reply)
     }
 
@@ -83,6 +77,7 @@ impl Engine {
         key: Option<&str>,
         fx: &mut Effects,
     ) -> Result<Reply, Refusal> {
+        self.require(Profile::Parcel)?;
         self.customer(sender)?;
         self.customer(recipient)?;
         if item.index() >= self.config.catalog.len() {
@@ -91,33 +86,31 @@ impl Engine {
         if sender == recipient || key == Some("") {
             return Err(Refusal::InvalidArgument);
         }
-        if let Some(first) = key.and_then(|k| self.keys.get(k)).copied() {
-            if (first.sender, first.recipient, first.item) != (sender, recipient, item) {
-                return Err(Refusal::InvalidArgument);
-            }
-            let existing = first.order;
-            let reply = Reply::Placed {
-                order: existing,
-                duplicate: true,
-            };
-            fx.events.push(Event::DuplicatePrevented(existing));
-            return Ok(reply);
+        let details = Placement::Parcel {
+            sender,
+            recipient,
+            item,
+        };
+        if let Some(existing) = self.repeated_key(now, key, &details)? {
+            return Ok(existing.reply(fx));
         }
         // Ids are u32s that never wrap: once every id is used, placing is refused (a load
         // run's limits stop it long before).
         let id = self.orders.try_next_id().ok_or(Refusal::InvalidArgument)?;
         let deadline = now
             .checked_add(self.config.pickup_deadline)
-            .unwrap_or(Millis(u64::MAX));
+            .unwrap_or(Millis::NEVER);
         self.orders.push(Order {
             id,
             sender,
             recipient,
-            item,
             key: key.map(str::to_string),
             status: OrderStatus::Created,
             created_at: now,
             deadline,
+            guard: Guard::Creation,
+            assignments: 0,
+            queue_seq: None,
             driver: None,
             assigned_at: None,
             picked_up_at: None,
@@ -125,46 +118,44 @@ impl Engine {
             cancelled_at: None,
             cancel_reason: None,
             rating: None,
+            detail: OrderDetail::Parcel { item },
         });
         if let Some(k) = key {
-            self.keys.insert(
-                k.to_string(),
-                KeyedPlacement {
-                    order: id,
-                    sender,
-                    recipient,
-                    item,
-                },
-            );
+            self.keys.insert(now, k, id, details, self.config.key_ttl);
         }
         let reply = Reply::Placed {
             order: id,
             duplicate: false,
         };
         fx.events.push(Event::Placed(id));
-        tell_sender_and_recipient(fx, NoticeKind::Placed, id, sender, recipient);
+        self.tell_parties(fx, NoticeKind::Placed, id);
         fx.timers.push(TimerRequest {
             at: deadline,
-            timer: Timer::PickupDeadline(id),
+            timer: Timer::PickupDeadline {
+                order: id,
+                guard: Guard::Creation,
+            },
         });
-
-        let pickup = self.customers[sender.index()].location;
-        let chosen = if now < deadline {
-            dispatch::choose(
-                self.config.policy,
-                &self.idle,
-                &self.drivers,
-                pickup,
-                &mut self.dispatch_rng,
-            )
-        } else {
-            None
-        };
-        match chosen {
-            Some(driver) => self.assign(now, id, driver, fx),
-            None => self.waiting.push_back(id),
-        }
+        self.order_assignable(now, id, fx);
         Ok(reply)
+    }
+
+    /// The order a live key already placed, if `key` is one: `Ok(Some)` for a repeat with
+    /// the same details, `invalid_argument` for one with other details, `Ok(None)` for a new
+    /// or expired key.
+    pub(super) fn repeated_key(
+        &self,
+        now: Millis,
+        key: Option<&str>,
+        details: &Placement,
+    ) -> Result<Option<Repeat>, Refusal> {
+        let Some(first) = key.and_then(|k| self.keys.live(k, now)) else {
+            return Ok(None);
+        };
+        if first.details != *details {
+            return Err(Refusal::InvalidArgument);
+        }
+        Ok(Some(Repeat(first.order)))
     }
 
     pub(super) fn cancel_by_sender(
@@ -188,9 +179,8 @@ impl Engine {
         if order.status == OrderStatus::PickedUp {
             return Err(Refusal::AlreadyPickedUp);
         }
-        let reply = Reply::Cancelled;
         self.cancel(now, id, CancelReason::Customer, fx);
-        Ok(reply)
+        Ok(Reply::Cancelled)
     }
 
     /// The order a driver acts on, if they may: both known, the order not finished
@@ -205,7 +195,8 @@ impl Engine {
         if order.status == OrderStatus::Delivered {
             return Err(Refusal::AlreadyDelivered);
         }
-        if order.status == OrderStatus::Created || order.driver != Some(driver) {
+        let holds = matches!(order.status, OrderStatus::Assigned | OrderStatus::PickedUp);
+        if !holds || order.driver != Some(driver) || order.assignment_lapsed_at(now) {
             return Err(Refusal::NotYourOrder);
         }
         Ok(order)
@@ -222,14 +213,17 @@ impl Engine {
         if order.status == OrderStatus::PickedUp {
             return Err(Refusal::AlreadyPickedUp);
         }
-        self.move_order(id, OrderStatus::PickedUp);
-        let order = &mut self.orders[id];
-        order.picked_up_at = Some(now);
-        let (sender, recipient) = (order.sender, order.recipient);
-        self.drivers[driver.index()].duty = Duty::InTransit(id);
+        let at_restaurant = order.food().map(|_| self.pickup_point(order));
+        self.move_order(id, OrderStatus::PickedUp)?;
+        self.orders[id].picked_up_at = Some(now);
+        let d = &mut self.drivers[driver.index()];
+        d.duty = Duty::InTransit(id);
+        if let Some(Some(at)) = at_restaurant {
+            d.location = Some(at);
+        }
         let reply = Reply::PickedUp;
         fx.events.push(Event::PickedUp(id, driver));
-        tell_sender_and_recipient(fx, NoticeKind::PickedUp, id, sender, recipient);
+        self.tell_parties(fx, NoticeKind::PickedUp, id);
         Ok(reply)
     }
 
@@ -244,11 +238,10 @@ impl Engine {
         if order.status == OrderStatus::Assigned {
             return Err(Refusal::NotPickedUp);
         }
-        self.move_order(id, OrderStatus::Delivered);
+        self.move_order(id, OrderStatus::Delivered)?;
         let order = &mut self.orders[id];
         order.delivered_at = Some(now);
-        let (sender, recipient) = (order.sender, order.recipient);
-        let drop_off = self.customers[recipient.index()].location;
+        let drop_off = self.customers[order.recipient.index()].location;
         let d = &mut self.drivers[driver.index()];
         d.deliveries += 1;
         if drop_off.is_some() {
@@ -256,9 +249,9 @@ impl Engine {
         }
         let reply = Reply::Delivered;
         fx.events.push(Event::Delivered(id, driver));
-        tell_sender_and_recipient(fx, NoticeKind::Delivered, id, sender, recipient);
+        self.tell_parties(fx, NoticeKind::Delivered, id);
         self.end_busy_spell(now, driver);
-        self.make_available(now, driver, fx);
+        self.driver_free(now, driver, fx);
         Ok(reply)
     }
 
@@ -306,15 +299,40 @@ impl Engine {
         &mut self,
         now: Millis,
         id: OrderId,
+        guard: Guard,
         fx: &mut Effects,
     ) -> Result<Reply, Refusal> {
         let order = self.order(id)?;
-        let due =
-            matches!(order.status, OrderStatus::Created | OrderStatus::Assigned) && now >= order.deadline;
-        let reply = Reply::DeadlineExpired { cancelled: due };
-        if due {
-            self.cancel(now, id, CancelReason::NoPickup, fx);
+        // A timer of a replaced deadline (an earlier assignment) finds another guard.
+        let current = order.guard == guard && order.is_lapsed_at(now);
+        match guard {
+            Guard::Creation => {
+                if current {
+                    self.cancel(now, id, CancelReason::NoPickup, fx);
+                }
+                Ok(Reply::DeadlineExpired { cancelled: current })
+            }
+            Guard::Assignment(_) => match order.driver {
+                Some(driver) if current && order.status == OrderStatus::Assigned => {
+                    self.unassign(now, id, driver, fx);
+                    Ok(Reply::Unassigned { driver })
+                }
+                _ => Ok(Reply::DeadlineExpired { cancelled: false }),
+            },
         }
-        Ok(reply)
+    }
+}
+
+/// A placement that repeated a live key with the same details: it returns the first order.
+pub(super) struct Repeat(OrderId);
+
+impl Repeat {
+    /// The reply, with the fact for the reports; nothing else happens.
+    pub(super) fn reply(self, fx: &mut Effects) -> Reply {
+        fx.events.push(Event::DuplicatePrevented(self.0));
+        Reply::Placed {
+            order: self.0,
+            duplicate: true,
+        }
     }
 }

@@ -5,8 +5,9 @@
 //! string. A refused command changes nothing, so the engine right after the refusal still
 //! shows the reason, and a shell that prints refusals asks for the words here.
 
+use super::keys::Placement;
 use super::model::{is_valid_email, is_valid_phone, Contact};
-use super::{Command, Engine, LatLon, Order, OrderStatus, Refusal};
+use super::{Command, Engine, KitchenStep, LatLon, Order, OrderStatus, Profile, Refusal};
 use crate::time::Millis;
 
 impl Engine {
@@ -34,16 +35,79 @@ impl Engine {
                 },
                 _,
             ) => match refusal {
-                R::DuplicateName => {
-                    let kind = match self.party_by_name(name)? {
-                        super::Party::Customer(_) => "customer",
-                        super::Party::Driver(_) => "driver",
-                    };
-                    Some(format!("the name \"{name}\" is already taken by a {kind}"))
-                }
-                R::InvalidArgument => bad_onboarding(name, contact, *location),
+                R::DuplicateName => self.taken(name),
+                R::InvalidArgument => bad_onboarding(name, contact, *location).or_else(|| {
+                    (self.config.profile == Profile::Food && location.is_none())
+                        .then(|| "a food platform needs everyone's location: add at=LAT,LON".into())
+                }),
                 _ => None,
             },
+            (Command::OnboardRestaurant { name, .. }, R::DuplicateName) => self.taken(name),
+            (Command::OnboardRestaurant { name, contact, .. }, R::InvalidArgument) => {
+                bad_onboarding(name, contact, None).or_else(|| Some("prep is at most 1000 days".into()))
+            }
+            (Command::SetMenuItem { item, .. }, R::InvalidArgument) => super::food::bad_item_name(item)
+                .or_else(|| Some("price and stock are at most 1000000000".into())),
+            (Command::Restock { amount, .. }, R::InvalidArgument) => Some(if *amount == 0 {
+                "restock needs an amount of at least 1".into()
+            } else {
+                "a stock is at most 1000000000".into()
+            }),
+            (Command::PlaceMeal { lines, tip, key, .. }, R::InvalidArgument) => {
+                if lines.is_empty() {
+                    return Some("an order needs at least one line".into());
+                }
+                if let Some(line) = lines
+                    .iter()
+                    .find(|l| !(1..=super::food::MAX_QUANTITY).contains(&l.quantity))
+                {
+                    return Some(format!("quantities are 1 to 99, found {}", line.quantity));
+                }
+                if lines
+                    .iter()
+                    .enumerate()
+                    .any(|(i, l)| lines[..i].iter().any(|m| m.item == l.item))
+                {
+                    return Some("an item appears on two lines".into());
+                }
+                if *tip > super::food::MAX_AMOUNT {
+                    return Some("a tip is at most 1000000000 cents".into());
+                }
+                if key.as_deref() == Some("") {
+                    return Some("an idempotency key cannot be empty".into());
+                }
+                key.as_deref()
+                    .and_then(|k| self.keys.live(k, now))
+                    .map(|first| format!("key was first used for {} with other details", first.order))
+            }
+            (Command::PlaceMeal { restaurant, .. }, R::RestaurantClosed) => {
+                Some(format!("{} is closed", self.restaurant(*restaurant).ok()?.name))
+            }
+            (
+                Command::PlaceMeal {
+                    restaurant, lines, ..
+                },
+                R::OutOfStock,
+            ) => {
+                let r = self.restaurant(*restaurant).ok()?;
+                lines.iter().find_map(|l| {
+                    let dish = r.menu.get(l.item.index())?;
+                    let left = dish.stock.filter(|&s| s < u64::from(l.quantity))?;
+                    Some(format!(
+                        "{} has {left} {} left, {} asked for",
+                        r.name, dish.name, l.quantity
+                    ))
+                })
+            }
+            (Command::Kitchen { order, step }, R::InvalidTransition) => {
+                let o = self.order(*order).ok()?;
+                Some(match step {
+                    KitchenStep::Reject => {
+                        format!("{order} is {}: only a pending order can be rejected", o.status)
+                    }
+                    _ => format!("{order} is {}: it cannot become {}", o.status, step.target()),
+                })
+            }
             (
                 Command::PlaceOrder {
                     sender,
@@ -60,16 +124,23 @@ impl Engine {
                 if key.as_deref() == Some("") {
                     return Some("an idempotency key cannot be empty".into());
                 }
-                if let Some(first) = key.as_deref().and_then(|k| self.keys.get(k)) {
-                    if (first.sender, first.recipient, first.item) != (*sender, *recipient, *item) {
-                        return Some(format!(
-                            "key \"{}\" was first used for {} with other details (from={} to={} item={})",
-                            key.as_deref()?,
-                            first.order,
-                            who(first.sender)?,
-                            who(first.recipient)?,
-                            self.catalog().get(first.item.index())?
-                        ));
+                if let Some(first) = key.as_deref().and_then(|k| self.keys.live(k, now)) {
+                    if let Placement::Parcel {
+                        sender: s,
+                        recipient: r,
+                        item: i,
+                    } = first.details
+                    {
+                        if (s, r, i) != (*sender, *recipient, *item) {
+                            return Some(format!(
+                                "key \"{}\" was first used for {} with other details (from={} to={} item={})",
+                                key.as_deref()?,
+                                first.order,
+                                who(s)?,
+                                who(r)?,
+                                self.catalog().get(i.index())?
+                            ));
+                        }
                     }
                 }
                 if self.orders.try_next_id().is_none() {
@@ -122,17 +193,29 @@ impl Engine {
                     order.picked_up_at?.clock()
                 ))
             }
-            (Command::Pickup { driver, order } | Command::Deliver { driver, order }, R::NotYourOrder) => {
+            (
+                Command::Pickup { driver, order }
+                | Command::Deliver { driver, order }
+                | Command::Release { driver, order },
+                R::NotYourOrder,
+            ) => {
                 let o = self.order(*order).ok()?;
                 let name = &self.driver(*driver).ok()?.name;
                 Some(match o.status {
-                    OrderStatus::Created => {
-                        format!("{order} is waiting for a driver, not assigned to {name}")
-                    }
+                    OrderStatus::Assigned if o.driver == Some(*driver) => format!(
+                        "{name}'s pickup deadline for {order} passed at {}",
+                        o.deadline.clock()
+                    ),
                     OrderStatus::Assigned => {
                         format!("{order} is assigned to {}, not {name}", self.driver_name(o)?)
                     }
-                    _ => format!("{order} is carried by {}, not {name}", self.driver_name(o)?),
+                    OrderStatus::PickedUp => {
+                        format!("{order} is carried by {}, not {name}", self.driver_name(o)?)
+                    }
+                    OrderStatus::Created | OrderStatus::Ready => {
+                        format!("{order} is waiting for a driver, not assigned to {name}")
+                    }
+                    status => format!("{order} is {status}, not assigned to {name}"),
                 })
             }
             (Command::CancelOrder { order, by }, R::NotYourOrder) => {
@@ -166,6 +249,15 @@ impl Engine {
             }
             _ => None,
         }
+    }
+
+    fn taken(&self, name: &str) -> Option<String> {
+        let kind = match self.party_by_name(name)? {
+            super::Party::Customer(_) => "customer",
+            super::Party::Driver(_) => "driver",
+            super::Party::Restaurant(_) => "restaurant",
+        };
+        Some(format!("the name \"{name}\" is already taken by a {kind}"))
     }
 
     fn driver_name(&self, order: &Order) -> Option<&str> {

@@ -11,7 +11,12 @@ pub struct CustomerId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DriverId(pub u32);
 
-/// An item of the catalog, by catalog position (0-based).
+/// A restaurant, by onboarding order (0-based).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RestaurantId(pub u32);
+
+/// An item: of the parcel catalog by catalog position, or of one restaurant's menu by menu
+/// position (0-based).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ItemId(pub u32);
 
@@ -28,6 +33,13 @@ impl CustomerId {
 
 impl DriverId {
     /// The index into the engine's driver table.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl RestaurantId {
+    /// The index into the engine's restaurant table.
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -63,13 +75,16 @@ impl fmt::Display for OrderId {
     }
 }
 
-/// Anyone with a name: names are unique across customers and drivers (SPEC §3.1).
+/// Anyone with a name: names are unique across customers, drivers and restaurants (SPEC
+/// §3.1, §8.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Party {
     /// A customer: sends and receives parcels.
     Customer(CustomerId),
     /// A driver: carries them.
     Driver(DriverId),
+    /// A restaurant (food): cooks what is ordered.
+    Restaurant(RestaurantId),
 }
 
 #[cfg(test)]

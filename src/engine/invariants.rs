@@ -53,9 +53,14 @@ impl Engine {
         };
         let holder = order.driver.map(|d| &self.drivers[d.index()]);
         match order.status {
-            OrderStatus::Created => {
+            OrderStatus::Created | OrderStatus::Pending | OrderStatus::Confirmed | OrderStatus::Preparing => {
                 if order.picked_up_at.is_some() || order.assigned_at.is_some() {
                     return Err(format!("{id} is waiting but has assignment or pickup times"));
+                }
+            }
+            OrderStatus::Ready => {
+                if order.picked_up_at.is_some() || order.driver.is_some() {
+                    return Err(format!("{id} is ready but has a driver or a pickup time"));
                 }
             }
             OrderStatus::Assigned => {
@@ -87,11 +92,32 @@ impl Engine {
                 return Err(format!("{id} was picked up at {at:?}, at or after its deadline"));
             }
         }
+        if !self.config.profile.uses(order.status) {
+            return Err(format!(
+                "{id} is {}, which the profile does not use",
+                order.status
+            ));
+        }
+        if let Some(food) = order.food() {
+            let held = matches!(order.status, OrderStatus::Assigned | OrderStatus::PickedUp);
+            if held && order.driver.is_some_and(|d| food.failed_by(d)) {
+                return Err(format!("{id} is held by a driver who failed it"));
+            }
+            let invoice = &food.invoice;
+            if invoice.total != invoice.subtotal + invoice.delivery_fee + invoice.tip
+                || invoice.refunded > invoice.total
+            {
+                return Err(format!("{id}'s invoice does not add up: {invoice:?}"));
+            }
+            if invoice.refunded > 0 && order.status != OrderStatus::Cancelled {
+                return Err(format!("{id} has a refund but is {}", order.status));
+            }
+        }
         if order.rating.is_some() && order.status != OrderStatus::Delivered {
             return Err(format!("{id} is rated but not delivered"));
         }
         let waiting_for_pickup = matches!(order.status, OrderStatus::Created | OrderStatus::Assigned);
-        if deadlines_fired && waiting_for_pickup && now >= order.deadline {
+        if deadlines_fired && waiting_for_pickup && order.is_lapsed_at(now) {
             return Err(format!("{id} is still {} past its deadline", order.status));
         }
         Ok(())
@@ -134,11 +160,21 @@ impl Engine {
         Ok(())
     }
 
-    /// No driver is idle while an order that could still be assigned waits.
+    /// No driver is idle while an order they could take waits (a meal is never offered to
+    /// a driver who failed it, so such a pair is allowed).
     pub fn check_no_idle_driver_beside_waiting_order(&self, now: Millis) -> Result<(), String> {
-        if !self.idle.is_empty() {
-            if let Some(waiting) = self.waiting_at(now).next() {
-                return Err(format!("{waiting} waits while a driver is idle"));
+        if self.idle.is_empty() {
+            return Ok(());
+        }
+        for waiting in self.waiting_at(now) {
+            let failed = self.orders[waiting]
+                .food()
+                .map_or(&[][..], |f| &f.failed_drivers[..]);
+            if self.idle_drivers().any(|d| !failed.contains(&d)) {
+                return Err(format!("{waiting} waits while a driver who may take it is idle"));
+            }
+            if failed.is_empty() {
+                break;
             }
         }
         Ok(())

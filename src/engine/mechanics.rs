@@ -1,33 +1,126 @@
-//! The mechanics the commands share: moving an order along the transition table, assigning
-//! it, cancelling it (freeing its driver), a driver's busy spells, and a freed driver taking
-//! the oldest waiting order or joining the idle set; and who is told what.
+//! The mechanics every profile shares: moving an order along its profile's transition
+//! table, the two dispatch hooks (an order became assignable, a driver became free) with the
+//! policy deciding, assignment with its deadline, cancellation (freeing the driver, and for
+//! food settling stock and refund), a driver's busy spells, and who is told what.
 
+use super::dispatch;
 use super::{
-    CancelReason, CustomerId, DriverId, Duty, Effects, Engine, Event, Notice, NoticeKind, OrderId,
-    OrderStatus, Party, Role,
+    CancelReason, DriverId, Duty, Effects, Engine, Event, Guard, LatLon, Notice, NoticeKind, Order,
+    OrderDetail, OrderId, OrderStatus, Party, Profile, Refusal, Role, Timer, TimerRequest,
 };
 use crate::time::Millis;
 
 impl Engine {
-    /// Moves an order along the transition table. Callers check the rules first; a move the
-    /// table forbids here is a bug in the engine, not a user error.
-    pub(super) fn move_order(&mut self, id: OrderId, to: OrderStatus) {
+    /// Moves an order along its profile's transition table; a move the table forbids is
+    /// refused with `invalid_transition` and changes nothing. The rules check everything
+    /// first, so for them this never fails; the check is what keeps a slip from applying.
+    pub(super) fn move_order(&mut self, id: OrderId, to: OrderStatus) -> Result<(), Refusal> {
+        let profile = self.config.profile;
         let order = &mut self.orders[id];
-        assert!(
-            order.status.can_become(to),
-            "illegal transition {} -> {} for {id}",
-            order.status,
-            to
-        );
+        if !profile.allows(order.status, to) {
+            debug_assert!(false, "illegal transition {} -> {to} for {id}", order.status);
+            return Err(Refusal::InvalidTransition);
+        }
         order.status = to;
+        Ok(())
+    }
+
+    /// Where a driver fetches the order: a parcel's sender, a meal's restaurant.
+    pub(super) fn pickup_point(&self, order: &Order) -> Option<LatLon> {
+        match &order.detail {
+            OrderDetail::Parcel { .. } => self.customers[order.sender.index()].location,
+            OrderDetail::Food(food) => Some(self.restaurants[food.restaurant.index()].location),
+        }
+    }
+
+    /// Whether `driver` may take `order` now: it waits for a driver, is not past a deadline
+    /// that cancels it, and the driver never failed it.
+    fn may_take(order: &Order, driver: DriverId, now: Millis, profile: Profile) -> bool {
+        profile.is_assignable(order.status)
+            && order.is_live_at(now)
+            && order.food().is_none_or(|f| !f.failed_by(driver))
+    }
+
+    /// Dispatch hook: an order became assignable (a parcel placed, a meal ready or ready
+    /// again). The policy picks among the idle drivers who may take it; with none, it waits
+    /// at its place in line.
+    pub(super) fn order_assignable(&mut self, now: Millis, id: OrderId, fx: &mut Effects) {
+        let order = &self.orders[id];
+        let seq = match order.queue_seq {
+            Some(seq) => seq,
+            None => {
+                let seq = self.next_queue_seq;
+                self.next_queue_seq += 1;
+                self.orders[id].queue_seq = Some(seq);
+                seq
+            }
+        };
+        let order = &self.orders[id];
+        let chosen = if order.is_live_at(now) {
+            let pickup = self.pickup_point(order);
+            let excluded = order.food().map_or(&[][..], |f| &f.failed_drivers[..]);
+            dispatch::choose(
+                self.config.policy,
+                &self.idle,
+                &self.drivers,
+                pickup,
+                &mut self.dispatch_rng,
+                excluded,
+            )
+        } else {
+            None
+        };
+        match chosen {
+            Some(driver) => self.assign(now, id, driver, fx),
+            None => self.waiting.insert(seq, id),
+        }
+    }
+
+    /// Dispatch hook: a driver just became free. They take the first waiting order in line
+    /// that they may take, or else join the idle set behind everyone already idle.
+    pub(super) fn driver_free(&mut self, now: Millis, driver: DriverId, fx: &mut Effects) {
+        let profile = self.config.profile;
+        let next = self.waiting.iter().find(|&(_, o)| {
+            self.orders
+                .get(o)
+                .is_some_and(|order| Self::may_take(order, driver, now, profile))
+        });
+        if let Some((_, order)) = next {
+            self.assign(now, order, driver, fx);
+            return;
+        }
+        let since_seq = self.next_idle_seq;
+        self.next_idle_seq += 1;
+        let d = &mut self.drivers[driver.index()];
+        d.duty = Duty::Idle { since_seq };
+        // Indexed where they stand now: a driver only moves while busy.
+        self.idle.insert(since_seq, driver, d.location);
     }
 
     pub(super) fn assign(&mut self, now: Millis, id: OrderId, driver: DriverId, fx: &mut Effects) {
-        self.move_order(id, OrderStatus::Assigned);
+        if self.move_order(id, OrderStatus::Assigned).is_err() {
+            return;
+        }
+        let deadline_after = self.config.pickup_deadline;
         let order = &mut self.orders[id];
+        if let Some(seq) = order.queue_seq {
+            self.waiting.remove(seq);
+        }
         order.driver = Some(driver);
         order.assigned_at = Some(now);
-        let (sender, recipient) = (order.sender, order.recipient);
+        order.assignments += 1;
+        if matches!(order.guard, Guard::Assignment(_)) {
+            // Food: the deadline runs from this assignment and guards it alone.
+            order.guard = Guard::Assignment(order.assignments);
+            order.deadline = now.checked_add(deadline_after).unwrap_or(Millis::NEVER);
+            fx.timers.push(TimerRequest {
+                at: order.deadline,
+                timer: Timer::PickupDeadline {
+                    order: id,
+                    guard: order.guard,
+                },
+            });
+        }
         let d = &mut self.drivers[driver.index()];
         if let Duty::Idle { since_seq } = d.duty {
             self.idle.remove(&(since_seq, driver));
@@ -41,20 +134,28 @@ impl Engine {
             Party::Driver(driver),
             Role::Driver,
         ));
-        tell_sender_and_recipient(fx, NoticeKind::Assigned, id, sender, recipient);
+        self.tell_parties(fx, NoticeKind::Assigned, id);
     }
 
     pub(super) fn cancel(&mut self, now: Millis, id: OrderId, reason: CancelReason, fx: &mut Effects) {
-        let held_by = (self.orders[id].status == OrderStatus::Assigned)
+        let before = self.orders[id].status;
+        let held_by = (before == OrderStatus::Assigned)
             .then_some(self.orders[id].driver)
             .flatten();
-        self.move_order(id, OrderStatus::Cancelled);
+        if self.move_order(id, OrderStatus::Cancelled).is_err() {
+            return;
+        }
+        if self.config.profile == Profile::Food {
+            self.settle_cancellation(id, before, reason);
+        }
         let order = &mut self.orders[id];
+        if let Some(seq) = order.queue_seq {
+            self.waiting.remove(seq);
+        }
         order.cancelled_at = Some(now);
         order.cancel_reason = Some(reason);
-        let (sender, recipient) = (order.sender, order.recipient);
         fx.events.push(Event::Cancelled(id, held_by, reason));
-        tell_sender_and_recipient(fx, NoticeKind::Cancelled, id, sender, recipient);
+        self.tell_parties(fx, NoticeKind::Cancelled, id);
         if let Some(driver) = held_by {
             fx.notices.push(notice(
                 NoticeKind::Cancelled,
@@ -64,7 +165,7 @@ impl Engine {
             ));
             self.drivers[driver.index()].assigned_then_cancelled += 1;
             self.end_busy_spell(now, driver);
-            self.make_available(now, driver, fx);
+            self.driver_free(now, driver, fx);
         }
     }
 
@@ -75,43 +176,41 @@ impl Engine {
         }
     }
 
-    /// A driver just became free: they take the oldest waiting order that can still be
-    /// assigned, or else join the idle set behind everyone already idle.
-    pub(super) fn make_available(&mut self, now: Millis, driver: DriverId, fx: &mut Effects) {
-        while let Some(next) = self.waiting.pop_front() {
-            let assignable = self
-                .orders
-                .get(next)
-                .is_some_and(|o| o.status == OrderStatus::Created && o.is_live_at(now));
-            if assignable {
-                self.assign(now, next, driver, fx);
-                return;
+    /// Tells the order's customers of `kind`: a parcel's sender then recipient; a meal's
+    /// customer, and its restaurant for the kinds the restaurant hears of (SPEC §8.2.12).
+    pub(super) fn tell_parties(&self, fx: &mut Effects, kind: NoticeKind, id: OrderId) {
+        let order = &self.orders[id];
+        match &order.detail {
+            OrderDetail::Parcel { .. } => {
+                fx.notices
+                    .push(notice(kind, id, Party::Customer(order.sender), Role::Sender));
+                fx.notices.push(notice(
+                    kind,
+                    id,
+                    Party::Customer(order.recipient),
+                    Role::Recipient,
+                ));
+            }
+            OrderDetail::Food(food) => {
+                fx.notices
+                    .push(notice(kind, id, Party::Customer(order.sender), Role::Customer));
+                if matches!(
+                    kind,
+                    NoticeKind::Placed | NoticeKind::Assigned | NoticeKind::Cancelled
+                ) {
+                    fx.notices.push(notice(
+                        kind,
+                        id,
+                        Party::Restaurant(food.restaurant),
+                        Role::Restaurant,
+                    ));
+                }
             }
         }
-        let since_seq = self.next_idle_seq;
-        self.next_idle_seq += 1;
-        let d = &mut self.drivers[driver.index()];
-        d.duty = Duty::Idle { since_seq };
-        // Indexed where they stand now: a driver only moves while busy.
-        self.idle.insert(since_seq, driver, d.location);
     }
 }
 
-/// The two customers of an order hear of it in order: sender, then recipient.
-pub(super) fn tell_sender_and_recipient(
-    fx: &mut Effects,
-    kind: NoticeKind,
-    order: OrderId,
-    sender: CustomerId,
-    recipient: CustomerId,
-) {
-    fx.notices
-        .push(notice(kind, order, Party::Customer(sender), Role::Sender));
-    fx.notices
-        .push(notice(kind, order, Party::Customer(recipient), Role::Recipient));
-}
-
-fn notice(kind: NoticeKind, order: OrderId, to: Party, role: Role) -> Notice {
+pub(super) fn notice(kind: NoticeKind, order: OrderId, to: Party, role: Role) -> Notice {
     Notice {
         kind,
         order,

@@ -1,9 +1,14 @@
 //! The engine's entities: customers, drivers, orders and their contact details. Plain data;
-//! the rules that change them live in `engine/mod.rs`.
+//! the rules that change them live in the command modules. An order has a common part
+//! (who, when, which driver, its deadline) and a profile part ([`OrderDetail`]): the parcel's
+//! item, or the food order's restaurant, lines and invoice.
 
+use std::collections::VecDeque;
+
+use super::food::FoodOrder;
 use super::geo::LatLon;
 use super::ids::{CustomerId, DriverId, ItemId, OrderId};
-use super::status::{CancelReason, DriverStatus, OrderStatus};
+use super::status::{CancelReason, DriverStatus, OrderStatus, Profile};
 use crate::time::Millis;
 
 /// How someone can be reached. Neither set means they are notified in the app.
@@ -81,9 +86,34 @@ pub struct Driver {
     pub busy_ms: u64,
     /// When the current busy spell began, if the driver is busy.
     pub busy_since: Option<Millis>,
+    /// Assignments that lapsed or were given back before pickup (food).
+    pub failed_pickups: u32,
+    /// When the failed pickups of the review window happened, oldest first (food).
+    pub recent_failures: VecDeque<Millis>,
+    /// Flagged for review (food): once flagged, always flagged.
+    pub flagged: bool,
 }
 
 impl Driver {
+    /// A new driver, idle (sequence 0 until the engine places them in line) with no history.
+    pub fn new(name: &str, contact: &Contact, location: Option<LatLon>) -> Driver {
+        Driver {
+            name: name.to_string(),
+            contact: contact.clone(),
+            location,
+            duty: Duty::Idle { since_seq: 0 },
+            deliveries: 0,
+            stars: 0,
+            ratings: 0,
+            assigned_then_cancelled: 0,
+            busy_ms: 0,
+            busy_since: None,
+            failed_pickups: 0,
+            recent_failures: VecDeque::new(),
+            flagged: false,
+        }
+    }
+
     /// The SPEC's driver status.
     pub fn status(&self) -> DriverStatus {
         match self.duty {
@@ -110,26 +140,41 @@ impl Driver {
     }
 }
 
-/// A parcel to carry from one customer to another.
+/// What a pickup deadline guards, so a timer set for an earlier assignment is harmless.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Guard {
+    /// The order's creation (parcel: not picked up in time means cancelled).
+    Creation,
+    /// The order's n-th assignment, from 1 (food: not picked up in time means unassigned).
+    Assignment(u32),
+}
+
+/// An order: a parcel from one customer to another, or a meal from a restaurant.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Order {
     /// Its id, `order-N`.
     pub id: OrderId,
-    /// Who sends it (and may cancel it).
+    /// Who placed it and may cancel it: a parcel's sender, a food order's customer.
     pub sender: CustomerId,
-    /// Who receives it.
+    /// Who receives it: a parcel's recipient; a food order's customer again.
     pub recipient: CustomerId,
-    /// What it is.
-    pub item: ItemId,
     /// The idempotency key it was placed with.
     pub key: Option<String>,
     /// Where it is in its life.
     pub status: OrderStatus,
     /// When it was placed.
     pub created_at: Millis,
-    /// It must be picked up strictly before this instant.
+    /// It must be picked up strictly before this instant ([`Millis::NEVER`] when no deadline
+    /// runs).
     pub deadline: Millis,
-    /// The driver of the last assignment.
+    /// What the deadline guards.
+    pub guard: Guard,
+    /// How many times a driver was assigned to it.
+    pub assignments: u32,
+    /// Its place in the waiting line, given when it first became assignable (a parcel at
+    /// placement, a meal at its first `ready`): waiting orders are served in this order.
+    pub queue_seq: Option<u64>,
+    /// The driver of the last assignment; none while it waits for one.
     pub driver: Option<DriverId>,
     /// When the last assignment happened.
     pub assigned_at: Option<Millis>,
@@ -143,24 +188,71 @@ pub struct Order {
     pub cancel_reason: Option<CancelReason>,
     /// Stars given after delivery.
     pub rating: Option<u8>,
+    /// The part only one profile has.
+    pub detail: OrderDetail,
+}
+
+/// The profile part of an order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OrderDetail {
+    /// A parcel: one catalog item.
+    Parcel {
+        /// What it is.
+        item: ItemId,
+    },
+    /// A meal: restaurant, lines, invoice and kitchen times. Boxed, so parcel orders stay small.
+    Food(Box<FoodOrder>),
 }
 
 impl Order {
-    /// Created or assigned and not yet past its deadline at `now`: the only orders that can
-    /// still be assigned, picked up or cancelled by their sender.
-    pub fn is_live_at(&self, now: Millis) -> bool {
-        matches!(self.status, OrderStatus::Created | OrderStatus::Assigned) && now < self.deadline
+    /// The profile whose rules it follows.
+    pub fn profile(&self) -> Profile {
+        match self.detail {
+            OrderDetail::Parcel { .. } => Profile::Parcel,
+            OrderDetail::Food(_) => Profile::Food,
+        }
     }
 
-    /// Cancelled, or waiting for a pickup that can no longer come in time. The engine, not
-    /// the deadline timer, is the authority on time: a late order counts as cancelled even
-    /// before its timer fires.
-    pub fn is_cancelled_at(&self, now: Millis) -> bool {
-        match self.status {
-            OrderStatus::Cancelled => true,
-            OrderStatus::Created | OrderStatus::Assigned => now >= self.deadline,
-            OrderStatus::PickedUp | OrderStatus::Delivered => false,
+    /// The parcel's item; `None` for a food order.
+    pub fn item(&self) -> Option<ItemId> {
+        match self.detail {
+            OrderDetail::Parcel { item } => Some(item),
+            OrderDetail::Food(_) => None,
         }
+    }
+
+    /// The food part; `None` for a parcel.
+    pub fn food(&self) -> Option<&FoodOrder> {
+        match &self.detail {
+            OrderDetail::Parcel { .. } => None,
+            OrderDetail::Food(food) => Some(food),
+        }
+    }
+
+    /// Not picked up yet and past the deadline at `now`, even if its timer has not fired:
+    /// the engine, not the timer, is the authority on time.
+    pub fn is_lapsed_at(&self, now: Millis) -> bool {
+        self.profile().is_cancellable(self.status) && now >= self.deadline
+    }
+
+    /// Can still be assigned, picked up or cancelled by its sender at `now` (parcel: created
+    /// or assigned and not past its deadline).
+    pub fn is_live_at(&self, now: Millis) -> bool {
+        self.profile().is_cancellable(self.status) && !(self.guard == Guard::Creation && now >= self.deadline)
+    }
+
+    /// Cancelled, or (where the deadline guards the creation) waiting for a pickup that can
+    /// no longer come in time: a late parcel counts as cancelled even before its timer fires.
+    pub fn is_cancelled_at(&self, now: Millis) -> bool {
+        self.status == OrderStatus::Cancelled || (self.guard == Guard::Creation && self.is_lapsed_at(now))
+    }
+
+    /// Assigned, but the assignment's deadline has passed at `now` (food): the driver can no
+    /// longer pick it up, even before the timer unassigns them.
+    pub fn assignment_lapsed_at(&self, now: Millis) -> bool {
+        matches!(self.guard, Guard::Assignment(_))
+            && self.status == OrderStatus::Assigned
+            && now >= self.deadline
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::{
     Contact, Customer, CustomerId, Driver, DriverId, Engine, EngineConfig, ItemId, Order, OrderId,
-    OrderStatus, Party, Refusal,
+    OrderStatus, Party, Refusal, Restaurant, RestaurantId,
 };
 use crate::time::Millis;
 
@@ -73,13 +73,44 @@ impl Engine {
         (self.fleet_stars, self.fleet_ratings)
     }
 
-    /// Orders in the waiting queue that can still be assigned at `now`.
+    /// Orders in the waiting line that can still be assigned at `now`, first served first.
     pub fn waiting_at(&self, now: Millis) -> impl Iterator<Item = OrderId> + '_ {
-        self.waiting.iter().copied().filter(move |&o| {
+        let profile = self.config.profile;
+        self.waiting.iter().map(|(_, o)| o).filter(move |&o| {
             self.orders
                 .get(o)
-                .is_some_and(|o| o.status == OrderStatus::Created && o.is_live_at(now))
+                .is_some_and(|o| profile.is_assignable(o.status) && o.is_live_at(now))
         })
+    }
+
+    /// Every restaurant, by id.
+    pub fn restaurants(&self) -> &[Restaurant] {
+        &self.restaurants
+    }
+
+    /// One restaurant.
+    pub fn restaurant(&self, id: RestaurantId) -> Result<&Restaurant, Refusal> {
+        self.restaurants.get(id.index()).ok_or(Refusal::UnknownRestaurant)
+    }
+
+    /// The restaurant of that name.
+    pub fn restaurant_by_name(&self, name: &str) -> Result<RestaurantId, Refusal> {
+        match self.names.get(name) {
+            Some(Party::Restaurant(id)) => Ok(*id),
+            _ => Err(Refusal::UnknownRestaurant),
+        }
+    }
+
+    /// The dish of that name on a restaurant's menu.
+    pub fn menu_item_by_name(&self, restaurant: RestaurantId, name: &str) -> Result<ItemId, Refusal> {
+        self.restaurant(restaurant)?
+            .item_by_name(name)
+            .ok_or(Refusal::UnknownItem)
+    }
+
+    /// Idempotency keys held in memory (live, or expired since the last placement).
+    pub fn keys_held(&self) -> usize {
+        self.keys.len()
     }
 
     /// Idle drivers, longest idle first.
@@ -124,19 +155,21 @@ impl Engine {
         self.order(id).map(|o| o.id)
     }
 
-    /// The name of a customer or driver.
+    /// The name of a customer, driver or restaurant.
     pub fn name_of(&self, party: Party) -> &str {
         match party {
             Party::Customer(c) => &self.customers[c.index()].name,
             Party::Driver(d) => &self.drivers[d.index()].name,
+            Party::Restaurant(r) => &self.restaurants[r.index()].name,
         }
     }
 
-    /// The contact details of a customer or driver.
+    /// The contact details of a customer, driver or restaurant.
     pub fn contact_of(&self, party: Party) -> &Contact {
         match party {
             Party::Customer(c) => &self.customers[c.index()].contact,
             Party::Driver(d) => &self.drivers[d.index()].contact,
+            Party::Restaurant(r) => &self.restaurants[r.index()].contact,
         }
     }
 }

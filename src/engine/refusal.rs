@@ -6,7 +6,8 @@ use std::fmt;
 /// A command the rules declined. A refused command changes nothing.
 ///
 /// When several apply, the engine reports the first in SPEC order: unknown entity,
-/// `invalid_argument`, a finished order, `not_your_order`, then sequencing.
+/// `invalid_argument`, (food) `restaurant_closed` and `out_of_stock`, a finished order,
+/// `not_your_order`, then sequencing (with `invalid_transition`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Refusal {
@@ -37,11 +38,19 @@ pub enum Refusal {
     NotDelivered,
     /// A second rating of one order.
     AlreadyRated,
+    /// Food: no restaurant of that name.
+    UnknownRestaurant,
+    /// Food: an order placed with a closed restaurant.
+    RestaurantClosed,
+    /// Food: a line asks for more than the stock left.
+    OutOfStock,
+    /// Food: a restaurant's move the transition table forbids.
+    InvalidTransition,
 }
 
 impl Refusal {
     /// Every code, in the SPEC's table order.
-    pub const ALL: [Refusal; 13] = [
+    pub const ALL: [Refusal; 17] = [
         Refusal::DuplicateName,
         Refusal::InvalidArgument,
         Refusal::UnknownCustomer,
@@ -55,6 +64,10 @@ impl Refusal {
         Refusal::AlreadyDelivered,
         Refusal::NotDelivered,
         Refusal::AlreadyRated,
+        Refusal::UnknownRestaurant,
+        Refusal::RestaurantClosed,
+        Refusal::OutOfStock,
+        Refusal::InvalidTransition,
     ];
 
     /// The SPEC's error code.
@@ -73,6 +86,10 @@ impl Refusal {
             Refusal::AlreadyDelivered => "already_delivered",
             Refusal::NotDelivered => "not_delivered",
             Refusal::AlreadyRated => "already_rated",
+            Refusal::UnknownRestaurant => "unknown_restaurant",
+            Refusal::RestaurantClosed => "restaurant_closed",
+            Refusal::OutOfStock => "out_of_stock",
+            Refusal::InvalidTransition => "invalid_transition",
         }
     }
 
@@ -97,6 +114,10 @@ impl Refusal {
             Refusal::AlreadyDelivered => "the order is already delivered",
             Refusal::NotDelivered => "the order is not delivered yet",
             Refusal::AlreadyRated => "the order is already rated",
+            Refusal::UnknownRestaurant => "no such restaurant",
+            Refusal::RestaurantClosed => "the restaurant is closed",
+            Refusal::OutOfStock => "not enough stock",
+            Refusal::InvalidTransition => "the order cannot make that move now",
         }
     }
 }
@@ -118,6 +139,7 @@ mod tests {
         for r in Refusal::ALL {
             assert_eq!(Refusal::parse(r.code()), Some(r));
         }
-        assert_eq!(Refusal::parse("out_of_stock"), None);
+        assert_eq!(Refusal::parse("out_of_stock"), Some(Refusal::OutOfStock));
+        assert_eq!(Refusal::parse("no_such_code"), None);
     }
 }

@@ -177,7 +177,7 @@ impl Reports {
             .plain(order.id)
             .text(customer(order.sender))
             .text(customer(order.recipient))
-            .text(&engine.catalog()[order.item.index()])
+            .text(order.item().map_or("", |i| engine.catalog()[i.index()].as_str()))
             .plain(order.created_at.as_ms())
             .opt(ms(order.assigned_at))
             .text(driver)

@@ -23,6 +23,7 @@ fn other_kind(engine: &Engine, name: &str, wanted: &str) -> String {
     match engine.party_by_name(name) {
         Some(Party::Customer(_)) => format!("\"{name}\" is a customer, not a {wanted}"),
         Some(Party::Driver(_)) => format!("\"{name}\" is a driver, not a {wanted}"),
+        Some(Party::Restaurant(_)) => format!("\"{name}\" is a restaurant, not a {wanted}"),
         None => format!("no {wanted} named \"{name}\""),
     }
 }

@@ -147,7 +147,7 @@ impl<'w, H: Host> Interpreter<'w, H> {
     /// Fires every timer due at or before `until`, each at its own instant.
     fn fire_timers_until(&mut self, until: Millis) -> Result<(), ScriptError> {
         while let Some(fired) = self.host.fire_next(until)? {
-            if let (Timer::PickupDeadline(order), Reply::DeadlineExpired { cancelled: true }) =
+            if let (Timer::PickupDeadline { order, .. }, Reply::DeadlineExpired { cancelled: true }) =
                 (fired.timer, &fired.outcome.reply)
             {
                 self.say(&format!(

@@ -7,7 +7,7 @@ use crate::engine::{rankings, DriverId, Engine, Order, OrderStatus, RankBy};
 pub fn order_line(engine: &Engine, order: &Order) -> String {
     let name = |c: crate::engine::CustomerId| engine.customers()[c.index()].name.as_str();
     let driver = order.driver.map(|d| engine.drivers()[d.index()].name.as_str());
-    let item = &engine.catalog()[order.item.index()];
+    let item = order.item().map_or("", |i| engine.catalog()[i.index()].as_str());
     let mut line = format!(
         "{}: {} ({item} from {} to {}, created {}",
         order.id,

@@ -177,7 +177,7 @@ impl Behaviour {
                 let stars = (mean + spread * plan.rating_deviate).round().clamp(1.0, 5.0) as i64;
                 Some((now, Action::Rate(order, stars)))
             }
-            Event::DuplicatePrevented(_) | Event::Cancelled(..) | Event::Rated(..) => None,
+            _ => None,
         }
     }
 

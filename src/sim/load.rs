@@ -17,8 +17,7 @@ use super::arrivals::{Arrival, Arrivals};
 use super::behaviour::{Action, Behaviour};
 use super::queue::EventQueue;
 use crate::engine::{
-    Command, CustomerId, DriverId, Effects, Engine, Event, ItemId, OrderId, OrderStatus, Party, Refusal,
-    Timer,
+    Command, CustomerId, DriverId, Effects, Engine, Event, ItemId, OrderId, Party, Refusal, Timer,
 };
 use crate::notify;
 use crate::report::{ReportError, Reports, Stats};
@@ -253,14 +252,14 @@ impl<'a> LoadRun<'a> {
                 Ok(true)
             }
             SimEvent::Retry(a) => self.place(&a).map(|()| true),
-            SimEvent::Timer(Timer::PickupDeadline(order)) => {
+            SimEvent::Timer(timer) => {
+                let Timer::PickupDeadline { order, guard } = timer;
                 let waiting_for_pickup = self
                     .engine
                     .order(order)
-                    .is_ok_and(|o| matches!(o.status, OrderStatus::Created | OrderStatus::Assigned));
+                    .is_ok_and(|o| o.guard == guard && o.is_lapsed_at(self.now));
                 if waiting_for_pickup {
-                    self.apply("timer", Command::ExpireDeadline { order })?
-                        .map_err(internal)?;
+                    self.apply("timer", timer.command())?.map_err(internal)?;
                 }
                 Ok(waiting_for_pickup)
             }
@@ -354,6 +353,7 @@ impl<'a> LoadRun<'a> {
                 self.stats.notifications_sent += u64::from(match notice.to {
                     Party::Customer(c) => self.customer_channels[c.index()],
                     Party::Driver(d) => self.driver_channels[d.index()],
+                    Party::Restaurant(_) => notify::channel_count(&self.engine, notice.to) as u8,
                 });
             }
         }
@@ -362,32 +362,23 @@ impl<'a> LoadRun<'a> {
 
     fn record(&mut self, event: &Event) -> Result<(), RunError> {
         let name = |e: &Engine, d: DriverId| e.drivers()[d.index()].name.clone();
-        let (kind, order, driver, detail) = match *event {
-            Event::Placed(o) => {
+        let (kind, order, driver) = (event.kind(), event.order(), event.driver());
+        match event {
+            Event::Placed(_) => {
                 self.stats.orders_placed += 1;
                 self.refs.push_back(0);
-                ("placed", o, None, String::new())
             }
-            Event::DuplicatePrevented(o) => {
-                self.stats.duplicates_prevented += 1;
-                ("duplicate", o, None, String::new())
-            }
-            Event::Assigned(o, d) => ("assigned", o, Some(d), String::new()),
-            Event::PickedUp(o, d) => ("picked_up", o, Some(d), String::new()),
-            Event::Delivered(o, d) => ("delivered", o, Some(d), String::new()),
-            Event::Cancelled(o, d, reason) => ("cancelled", o, d, reason.as_str().to_string()),
-            Event::Rated(o, d, stars) => {
-                self.stats.ratings += 1;
-                ("rated", o, Some(d), stars.to_string())
-            }
-        };
+            Event::DuplicatePrevented(_) => self.stats.duplicates_prevented += 1,
+            Event::Rated(..) => self.stats.ratings += 1,
+            _ => {}
+        }
         if let Some((at, action)) = self.behaviour.on_event(&self.engine, self.now, event) {
             self.schedule(at, SimEvent::Act(action))?;
         }
         if self.reports.wants_events() {
             let driver = driver.map(|d| name(&self.engine, d)).unwrap_or_default();
             self.reports
-                .event(self.now, kind, Some(order), &driver, &detail)?;
+                .event(self.now, kind, Some(order), &driver, &event.detail())?;
         }
         Ok(())
     }

@@ -17,6 +17,7 @@ pub fn engine_config(scenario: &Scenario, seed: u64) -> EngineConfig {
         policy: scenario.policy(),
         dispatch_seed: streams::dispatch_seed(seed),
         catalog: scenario.items.clone(),
+        ..EngineConfig::default()
     }
 }
 

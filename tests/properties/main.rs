@@ -47,7 +47,7 @@ mod oracle;
 pub(crate) use std::collections::BTreeMap;
 
 pub(crate) use courier_sim::engine::{
-    CancelReason, Command, Contact, CustomerId, DriverId, DriverStatus, Engine, Event, ItemId, Notice,
+    CancelReason, Command, Contact, CustomerId, DriverId, DriverStatus, Engine, Event, Guard, ItemId, Notice,
     NoticeKind, Order, OrderId, OrderStatus, Outcome, Party, Refusal, Reply, Role, Timer, TimerRequest,
 };
 pub(crate) use courier_sim::sim::EventQueue;

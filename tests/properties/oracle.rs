@@ -36,6 +36,8 @@ pub(crate) fn finished_by_cancel(order: &Order, now: Millis) -> bool {
         OrderStatus::Cancelled => true,
         OrderStatus::Created | OrderStatus::Assigned => now >= order.deadline,
         OrderStatus::PickedUp | OrderStatus::Delivered => false,
+        // Food statuses: this oracle speaks for the parcel rules only.
+        _ => false,
     }
 }
 
@@ -101,7 +103,8 @@ pub(crate) fn expected(before: &Engine, now: Millis, command: &Command) -> Resul
             let reused = key
                 .as_deref()
                 .and_then(|k| before.orders().iter().find(|o| o.key.as_deref() == Some(k)));
-            if reused.is_some_and(|o| (o.sender, o.recipient, o.item) != (*sender, *recipient, *item)) {
+            if reused.is_some_and(|o| (o.sender, o.recipient, o.item()) != (*sender, *recipient, Some(*item)))
+            {
                 return one(InvalidArgument);
             }
             Ok(())
@@ -183,12 +186,14 @@ pub(crate) fn expected(before: &Engine, now: Millis, command: &Command) -> Resul
                 Ok(())
             }
         }
-        Command::ExpireDeadline { order } => {
+        Command::ExpireDeadline { order, .. } => {
             if order.index() < before.orders().len() {
                 Ok(())
             } else {
                 one(UnknownOrder)
             }
         }
+        // A parcel engine refuses the food commands outright.
+        _ => one(InvalidArgument),
     }
 }

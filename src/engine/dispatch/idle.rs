@@ -158,6 +158,18 @@ impl IdleSet {
     /// from the driver to `from`), ties to the longest idle; `None` if no idle driver has a
     /// position.
     pub fn nearest(&self, from: LatLon) -> Option<DriverId> {
+        self.nearest_where(from, |_| true)
+    }
+
+    /// The longest idle driver for whom `eligible` holds.
+    pub fn first_where(&self, eligible: impl Fn(DriverId) -> bool) -> Option<DriverId> {
+        self.by_seq.keys().map(|&(_, d)| d).find(|&d| eligible(d))
+    }
+
+    /// As [`IdleSet::nearest`], among the drivers for whom `eligible` holds (a food order is
+    /// never given back to a driver who failed it). At each position the longest idle
+    /// eligible driver stands for the spot.
+    pub fn nearest_where(&self, from: LatLon, eligible: impl Fn(DriverId) -> bool) -> Option<DriverId> {
         let split = PositionKey {
             lat: ordered(from.lat),
             lon: i64::MIN,
@@ -183,7 +195,7 @@ impl IdleSet {
             let Some(spot) = (if go_south { south.next() } else { north.next() }) else {
                 break;
             };
-            let Some(&(seq, driver)) = spot.drivers.first() else {
+            let Some(&(seq, driver)) = spot.drivers.iter().find(|&&(_, d)| eligible(d)) else {
                 continue;
             };
             let distance = spot.at.haversine_km(from);

@@ -10,6 +10,7 @@
 mod idle;
 #[cfg(test)]
 mod tests;
+mod waiting;
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -19,6 +20,7 @@ use super::ids::DriverId;
 use super::model::{Driver, Duty};
 
 pub use idle::IdleSet;
+pub use waiting::WaitingLine;
 
 /// How an idle driver is chosen for a new order. A driver who becomes idle always takes
 /// the oldest waiting order, whatever the policy (SPEC §3.5).
@@ -53,9 +55,10 @@ impl Policy {
     }
 }
 
-/// Picks an idle driver for an order whose sender stands at `pickup`, or `None` if no
-/// driver is idle. Consumes randomness only under [`Policy::Random`] and only when there
-/// is a choice to make.
+/// Picks an idle driver for an order to be fetched at `pickup` (a parcel's sender, a meal's
+/// restaurant), or `None` if no driver is idle. Drivers in `excluded` (who failed this
+/// order) are never chosen. Consumes randomness only under [`Policy::Random`] and only when
+/// there is a choice to make.
 ///
 /// `drivers` is the engine's driver table; the idle set holds each idle driver's position
 /// as it was when they became idle, which is their position still (a driver only moves
@@ -66,7 +69,11 @@ pub fn choose(
     drivers: &[Driver],
     pickup: Option<LatLon>,
     rng: &mut ChaCha8Rng,
+    excluded: &[DriverId],
 ) -> Option<DriverId> {
+    if !excluded.is_empty() {
+        return choose_excluding(policy, idle, pickup, rng, excluded);
+    }
     match policy {
         Policy::LongestIdle => idle.first(),
         Policy::Nearest => {
@@ -91,6 +98,34 @@ pub fn choose(
             1 => idle.first(),
             n => idle.iter().nth(rng.random_range(0..n)).map(|&(_, d)| d),
         },
+    }
+}
+
+/// [`choose`] when some drivers may not take the order: the same rules among the others.
+fn choose_excluding(
+    policy: Policy,
+    idle: &IdleSet,
+    pickup: Option<LatLon>,
+    rng: &mut ChaCha8Rng,
+    excluded: &[DriverId],
+) -> Option<DriverId> {
+    let eligible = |d: DriverId| !excluded.contains(&d);
+    match policy {
+        Policy::LongestIdle => idle.first_where(eligible),
+        Policy::Nearest => pickup
+            .and_then(|from| idle.nearest_where(from, eligible))
+            .or_else(|| idle.first_where(eligible)),
+        Policy::Random => {
+            let n = idle.iter().filter(|&&(_, d)| eligible(d)).count();
+            match n {
+                0 => None,
+                1 => idle.first_where(eligible),
+                n => {
+                    let pick = rng.random_range(0..n);
+                    idle.iter().map(|&(_, d)| d).filter(|&d| eligible(d)).nth(pick)
+                }
+            }
+        }
     }
 }
 

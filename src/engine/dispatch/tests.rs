@@ -11,16 +11,8 @@ use crate::engine::model::{Contact, Driver, Duty};
 
 fn driver(location: Option<LatLon>) -> Driver {
     Driver {
-        name: String::new(),
-        contact: Contact::default(),
-        location,
         duty: Duty::Assigned(crate::engine::ids::OrderId(0)),
-        deliveries: 0,
-        stars: 0,
-        ratings: 0,
-        assigned_then_cancelled: 0,
-        busy_ms: 0,
-        busy_since: None,
+        ..Driver::new("", &Contact::default(), location)
     }
 }
 
@@ -60,7 +52,7 @@ impl Fleet {
 
     fn agree(&self, sender: Option<LatLon>) -> Result<(), TestCaseError> {
         let mut rng = ChaCha8Rng::seed_from_u64(0);
-        let indexed = choose(Policy::Nearest, &self.idle, &self.drivers, sender, &mut rng);
+        let indexed = choose(Policy::Nearest, &self.idle, &self.drivers, sender, &mut rng, &[]);
         let scanned = nearest_by_scan(&self.idle, &self.drivers, sender);
         prop_assert_eq!(indexed, scanned, "sender {:?}", sender);
         Ok(())
@@ -160,10 +152,24 @@ fn a_tie_across_the_sender_s_parallel_goes_to_the_longest_idle() {
     fleet.make_idle(0, LatLon::new(0.5, 0.0));
     let sender = LatLon::new(0.0, 0.0);
     let mut rng = ChaCha8Rng::seed_from_u64(0);
-    let chosen = choose(Policy::Nearest, &fleet.idle, &fleet.drivers, sender, &mut rng);
+    let chosen = choose(
+        Policy::Nearest,
+        &fleet.idle,
+        &fleet.drivers,
+        sender,
+        &mut rng,
+        &[],
+    );
     assert_eq!(chosen, Some(DriverId(0)));
     fleet.make_busy(0);
-    let chosen = choose(Policy::Nearest, &fleet.idle, &fleet.drivers, sender, &mut rng);
+    let chosen = choose(
+        Policy::Nearest,
+        &fleet.idle,
+        &fleet.drivers,
+        sender,
+        &mut rng,
+        &[],
+    );
     assert_eq!(
         chosen,
         Some(DriverId(1)),
@@ -178,7 +184,7 @@ fn without_positions_nearest_is_longest_idle() {
     fleet.make_idle(0, LatLon::new(1.0, 1.0));
     let mut rng = ChaCha8Rng::seed_from_u64(0);
     assert_eq!(
-        choose(Policy::Nearest, &fleet.idle, &fleet.drivers, None, &mut rng),
+        choose(Policy::Nearest, &fleet.idle, &fleet.drivers, None, &mut rng, &[]),
         Some(DriverId(0))
     );
     assert_eq!(
@@ -187,7 +193,8 @@ fn without_positions_nearest_is_longest_idle() {
             &fleet.idle,
             &fleet.drivers,
             LatLon::new(50.0, 50.0),
-            &mut rng
+            &mut rng,
+            &[]
         ),
         Some(DriverId(1)),
         "any positioned driver beats one without a position"
@@ -199,7 +206,8 @@ fn without_positions_nearest_is_longest_idle() {
             &fleet.idle,
             &fleet.drivers,
             LatLon::new(50.0, 50.0),
-            &mut rng
+            &mut rng,
+            &[]
         ),
         Some(DriverId(0))
     );

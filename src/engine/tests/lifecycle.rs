@@ -31,7 +31,13 @@ fn created_to_cancelled_by_sender_and_by_deadline() {
     cancel(&mut e, at(5), "tom", a).unwrap();
     assert_eq!(e.order(a).unwrap().cancel_reason, Some(CancelReason::Customer));
     let out = e
-        .apply(at(60_000), &Command::ExpireDeadline { order: b })
+        .apply(
+            at(60_000),
+            &Command::ExpireDeadline {
+                order: b,
+                guard: Guard::Creation,
+            },
+        )
         .unwrap();
     assert_eq!(out.reply, Reply::DeadlineExpired { cancelled: true });
     assert_eq!(e.order(b).unwrap().cancel_reason, Some(CancelReason::NoPickup));
@@ -59,14 +65,26 @@ fn deadline_timer_is_harmless_after_pickup_or_before_due() {
     let (mut e, o) = one_in_flight(true);
     let before = e.clone();
     let out = e
-        .apply(at(60_000), &Command::ExpireDeadline { order: o })
+        .apply(
+            at(60_000),
+            &Command::ExpireDeadline {
+                order: o,
+                guard: Guard::Creation,
+            },
+        )
         .unwrap();
     assert_eq!(out.reply, Reply::DeadlineExpired { cancelled: false });
     assert_eq!(e, before);
     let mut e = world();
     let o = place(&mut e, T0, "tom", "paul");
     let out = e
-        .apply(at(59_999), &Command::ExpireDeadline { order: o })
+        .apply(
+            at(59_999),
+            &Command::ExpireDeadline {
+                order: o,
+                guard: Guard::Creation,
+            },
+        )
         .unwrap();
     assert_eq!(out.reply, Reply::DeadlineExpired { cancelled: false });
     assert_eq!(status(&e, o), OrderStatus::Created);
@@ -98,7 +116,10 @@ fn placement_notifies_sender_and_recipient_then_assignment_all_three() {
         out.timers,
         [TimerRequest {
             at: at(60_000),
-            timer: Timer::PickupDeadline(OrderId(0))
+            timer: Timer::PickupDeadline {
+                order: OrderId(0),
+                guard: Guard::Creation
+            }
         }]
     );
 }
@@ -137,8 +158,14 @@ fn pickup_at_60_s_is_refused_even_before_the_timer_fires_and_the_driver_is_freed
         Refusal::OrderCancelled,
     );
     // The timer at the same instant cancels it and the driver takes the waiting order at once.
-    e.apply(at(60_000), &Command::ExpireDeadline { order: o })
-        .unwrap();
+    e.apply(
+        at(60_000),
+        &Command::ExpireDeadline {
+            order: o,
+            guard: Guard::Creation,
+        },
+    )
+    .unwrap();
     assert_eq!(status(&e, o), OrderStatus::Cancelled);
     assert_eq!(e.drivers()[0].duty, Duty::Assigned(waiting));
     assert_eq!(e.order(waiting).unwrap().assigned_at, Some(at(60_000)));

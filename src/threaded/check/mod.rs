@@ -132,9 +132,7 @@ pub fn check(
             .pending
             .iter()
             .filter(|request| request.at <= last.at)
-            .map(|request| match request.timer {
-                Timer::PickupDeadline(order) => order,
-            })
+            .map(|request| request.timer.order())
             .collect();
         if let Err(e) = check_all(run.engine, last.at, true, &pending) {
             verdict.violation(format!("final state: {e}"));
@@ -269,8 +267,9 @@ impl<F: FnMut(&LogEntry, &Engine, Result<&Outcome, Refusal>)> Replay<F> {
                         }
                     }
                 }
-                follow_histories(&mut self.verdict, &mut self.history, entry, outcome);
-                check_notices(&mut self.verdict, entry, outcome);
+                let profile = self.engine.config().profile;
+                follow_histories(&mut self.verdict, &mut self.history, entry, outcome, profile);
+                check_notices(&mut self.verdict, entry, outcome, profile);
                 count_races(&mut self.verdict.races, &entry.command, outcome);
                 (self.on_operation)(entry, &self.engine, Ok(outcome));
             }

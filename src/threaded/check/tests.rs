@@ -3,7 +3,7 @@
 
 use super::{check, Run, Verdict};
 use crate::engine::{
-    Command, Contact, CustomerId, Engine, EngineConfig, ItemId, OrderId, Reply, Timer, TimerRequest,
+    Command, Contact, CustomerId, Engine, EngineConfig, Guard, ItemId, OrderId, Reply, Timer, TimerRequest,
 };
 use crate::threaded::log::{LogEntry, Origin};
 use crate::time::Millis;
@@ -54,7 +54,10 @@ fn one_order() -> (EngineConfig, Engine, Vec<LogEntry>) {
 }
 
 fn expire() -> Command {
-    Command::ExpireDeadline { order: OrderId(0) }
+    Command::ExpireDeadline {
+        order: OrderId(0),
+        guard: Guard::Creation,
+    }
 }
 
 fn verdict(config: &EngineConfig, engine: &Engine, log: &[LogEntry], pending: &[TimerRequest]) -> Verdict {
@@ -113,7 +116,10 @@ fn timers_left_pending_must_be_the_replays_own() {
     let (config, engine, log) = one_order();
     let pending = [TimerRequest {
         at: Millis(60_000),
-        timer: Timer::PickupDeadline(OrderId(0)),
+        timer: Timer::PickupDeadline {
+            order: OrderId(0),
+            guard: Guard::Creation,
+        },
     }];
     let v = verdict(&config, &engine, &log, &pending);
     assert!(v.passed(), "{v}\n{:#?}", v.violations);
@@ -182,7 +188,10 @@ fn a_zero_deadline_is_pending_right_after_the_placement_that_set_it() {
     // The run ends here, leaving order-2's deadline (due now) pending, as a script does.
     let pending = [TimerRequest {
         at: Millis(5_000),
-        timer: Timer::PickupDeadline(OrderId(1)),
+        timer: Timer::PickupDeadline {
+            order: OrderId(1),
+            guard: Guard::Creation,
+        },
     }];
     let v = verdict(&config, &engine, &log, &pending);
     assert!(v.passed(), "{v}\n{:#?}", v.violations);

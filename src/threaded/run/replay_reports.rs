@@ -4,7 +4,7 @@
 //! ([`report_operation`]). Operations are counted and written as they replay, not as they
 //! ran live, so the reports describe them exactly as the checker saw them.
 
-use crate::engine::{Command, Engine, Event, OrderId, Refusal, Reply};
+use crate::engine::{Command, Engine, Event, Refusal, Reply};
 use crate::notify;
 use crate::report::{ReportError, Reports, Stats};
 use crate::threaded::log::LogEntry;
@@ -80,17 +80,10 @@ pub(super) fn report_operation(
     };
     if reports.wants_events() {
         for event in &outcome.events {
-            let (kind, order, driver, detail): (&str, OrderId, _, String) = match *event {
-                Event::Placed(o) => ("placed", o, None, String::new()),
-                Event::DuplicatePrevented(o) => ("duplicate", o, None, String::new()),
-                Event::Assigned(o, d) => ("assigned", o, Some(d), String::new()),
-                Event::PickedUp(o, d) => ("picked_up", o, Some(d), String::new()),
-                Event::Delivered(o, d) => ("delivered", o, Some(d), String::new()),
-                Event::Cancelled(o, d, reason) => ("cancelled", o, d, reason.as_str().to_string()),
-                Event::Rated(o, d, stars) => ("rated", o, Some(d), stars.to_string()),
-            };
-            let driver = driver.map_or("", |d| engine.drivers()[d.index()].name.as_str());
-            reports.event(at, kind, Some(order), driver, &detail)?;
+            let driver = event
+                .driver()
+                .map_or("", |d| engine.drivers()[d.index()].name.as_str());
+            reports.event(at, event.kind(), Some(event.order()), driver, &event.detail())?;
         }
     }
     if reports.wants_notifications() {

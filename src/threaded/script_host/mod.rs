@@ -137,12 +137,12 @@ type Unreported = VecDeque<Fired>;
 
 /// Notes a timer firing for the script (runs under the engine's lock).
 fn note_firing(_: &Engine, unreported: &mut Unreported, step: &Step<'_>) {
-    if let (true, Command::ExpireDeadline { order }, Ok(reply)) =
+    if let (true, &Command::ExpireDeadline { order, guard }, Ok(reply)) =
         (step.origin.is_timer(), step.command, step.result)
     {
         unreported.push_back(Fired {
             at: step.at,
-            timer: Timer::PickupDeadline(*order),
+            timer: Timer::PickupDeadline { order, guard },
             outcome: Outcome {
                 reply: reply.clone(),
                 notices: step.effects.notices.clone(),

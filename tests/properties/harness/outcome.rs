@@ -63,14 +63,17 @@ impl Harness {
                         "order ids are sequential"
                     );
                     let o = &after.orders()[order.index()];
-                    prop_assert_eq!((o.sender, o.recipient, o.item), (sender, recipient, item));
+                    prop_assert_eq!((o.sender, o.recipient, o.item()), (sender, recipient, Some(item)));
                     prop_assert_eq!(o.created_at, at);
                     prop_assert_eq!(o.deadline, Millis(at.0 + DEADLINE_MS));
                     prop_assert_eq!(
                         &outcome.timers,
                         &vec![TimerRequest {
                             at: o.deadline,
-                            timer: Timer::PickupDeadline(order),
+                            timer: Timer::PickupDeadline {
+                                order,
+                                guard: Guard::Creation,
+                            },
                         }]
                     );
                     // Assigned at once to the longest-idle driver, or waits if none is idle.
@@ -149,7 +152,8 @@ impl Harness {
                 prop_assert_eq!(after.orders()[order.index()].rating, Some(stars as u8));
                 self.stats.ratings += 1;
             }
-            Command::ExpireDeadline { order } => {
+            Command::ExpireDeadline { order, guard } => {
+                prop_assert_eq!(guard, Guard::Creation, "parcel deadlines guard the creation");
                 let b = &before.orders()[order.index()];
                 let due =
                     matches!(b.status, OrderStatus::Created | OrderStatus::Assigned) && at >= b.deadline;
@@ -173,6 +177,7 @@ impl Harness {
                     );
                 }
             }
+            _ => prop_assert!(false, "a food command in a parcel run: {:?}", command),
         }
 
         if let Some(&(order, driver)) = assigned.first() {
@@ -211,15 +216,7 @@ impl Harness {
             }
         };
         for event in &outcome.events {
-            let o = match *event {
-                Event::Placed(o)
-                | Event::DuplicatePrevented(o)
-                | Event::Assigned(o, _)
-                | Event::PickedUp(o, _)
-                | Event::Delivered(o, _)
-                | Event::Cancelled(o, _, _)
-                | Event::Rated(o, _, _) => o,
-            };
+            let o = event.order();
             prop_assert!(o.index() < status.len(), "event about unknown {:?}", o);
             let i = o.index();
             let order = &after.orders()[i];
@@ -279,6 +276,7 @@ impl Harness {
                     prop_assert_eq!(was, Some(Delivered));
                     prop_assert_eq!(holder[i], Some(d));
                 }
+                _ => return fail(format!("a food event {event:?} in a parcel run")),
             }
         }
         let observed: Vec<Option<OrderStatus>> = after.orders().iter().map(|o| Some(o.status)).collect();

@@ -219,6 +219,7 @@ impl Harness {
             match o.cancel_reason {
                 Some(CancelReason::NoPickup) => prop_assert_eq!(o.cancelled_at, Some(o.deadline)),
                 Some(CancelReason::Customer) => prop_assert!(o.cancelled_at.is_some_and(|c| c < o.deadline)),
+                Some(CancelReason::RestaurantRejected) => prop_assert!(false, "a parcel was rejected"),
                 None => {}
             }
             if all_due_fired && matches!(o.status, OrderStatus::Created | OrderStatus::Assigned) {
