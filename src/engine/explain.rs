@@ -7,7 +7,7 @@
 
 use super::keys::Placement;
 use super::model::{is_valid_email, is_valid_phone, Contact};
-use super::{Command, Engine, KitchenStep, LatLon, Order, OrderStatus, Profile, Refusal};
+use super::{Command, Engine, LatLon, Order, OrderStatus, Profile, Refusal};
 use crate::time::Millis;
 
 impl Engine {
@@ -101,12 +101,12 @@ impl Engine {
             }
             (Command::Kitchen { order, step }, R::InvalidTransition) => {
                 let o = self.order(*order).ok()?;
-                Some(match step {
-                    KitchenStep::Reject => {
-                        format!("{order} is {}: only a pending order can be rejected", o.status)
-                    }
-                    _ => format!("{order} is {}: it cannot become {}", o.status, step.target()),
-                })
+                Some(format!(
+                    "{order} is {}: `{}` moves a {} order only",
+                    o.status,
+                    step.as_str(),
+                    step.source()
+                ))
             }
             (
                 Command::PlaceOrder {

@@ -29,6 +29,7 @@ mod invariants;
 pub mod keys;
 mod mechanics;
 pub mod model;
+pub mod outcome;
 mod queries;
 pub mod rankings;
 pub mod refusal;
@@ -43,14 +44,13 @@ use std::collections::BTreeMap;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-pub use command::{
-    Command, Effects, Event, KitchenStep, Notice, NoticeKind, Outcome, Reply, Role, Timer, TimerRequest,
-};
+pub use command::{Command, KitchenStep};
 pub use dispatch::Policy;
 pub use food::{FoodOrder, FoodSettings, Invoice, Line, MenuItem, Restaurant};
 pub use geo::LatLon;
 pub use ids::{CustomerId, DriverId, ItemId, OrderId, Party, RestaurantId};
 pub use model::{Contact, Customer, Driver, Duty, Guard, Order, OrderDetail};
+pub use outcome::{Effects, Event, Notice, NoticeKind, Outcome, Reply, Role, Timer, TimerRequest};
 pub use rankings::RankBy;
 pub use refusal::Refusal;
 pub use status::{CancelReason, DriverStatus, OrderStatus, Profile};

@@ -24,12 +24,8 @@ impl Engine {
             OrderStatus::Delivered => return Err(Refusal::AlreadyDelivered),
             _ => {}
         }
-        // `reject` is the restaurant's refusal of a new order: only from `pending`, though
-        // the table lets a customer cancel later too.
-        let legal = match step {
-            KitchenStep::Reject => order.status == OrderStatus::Pending,
-            _ => Profile::Food.allows(order.status, step.target()),
-        };
+        // Each move is the restaurant's from one status only, and must be one the table has.
+        let legal = order.status == step.source() && Profile::Food.allows(order.status, step.target());
         if !legal {
             return Err(Refusal::InvalidTransition);
         }

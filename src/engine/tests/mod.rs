@@ -4,6 +4,7 @@
 //! topic files share.
 
 mod dispatch;
+mod food;
 mod lifecycle;
 mod records;
 mod refusals;

@@ -423,7 +423,7 @@ fn every_refusal_code_is_produced_by_some_test_here() {
         "not_delivered",
         "already_rated",
     ];
-    // The food codes follow, tested in `tests/food_refusals.rs`.
+    // The food codes follow, tested in `food/refusals.rs`.
     let all: Vec<&str> = Refusal::ALL.iter().map(|r| r.code()).collect();
     assert_eq!(&all[..tested.len()], tested);
 }
