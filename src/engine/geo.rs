@@ -1,4 +1,7 @@
-//! Positions on the globe and the haversine distance between them (SPEC §5, seed 001).
+//! Positions on the globe, the haversine distance between them, and travel time at a speed
+//! (SPEC §5, §8.2): the engine's geometry, used by dispatch, the ETA and the load model.
+
+use crate::time::Millis;
 
 /// Mean Earth radius used by the haversine formula, in kilometres.
 pub const EARTH_RADIUS_KM: f64 = 6371.0;
@@ -42,6 +45,13 @@ impl LatLon {
         let a = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
         2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
     }
+}
+
+/// Travel time from `from` to `to` at `speed_kmh`, rounded half away from zero to whole ms
+/// (SPEC §8.3). Computed as distance ÷ (speed in km per ms), the form the load model has
+/// always used, so reports stay byte-identical.
+pub fn travel_ms(from: LatLon, to: LatLon, speed_kmh: f64) -> Millis {
+    Millis((from.haversine_km(to) / (speed_kmh / 3_600_000.0)).round() as u64)
 }
 
 #[cfg(test)]

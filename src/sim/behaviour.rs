@@ -16,7 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::streams::{self, Purpose};
-use crate::engine::{Command, DriverId, Engine, Event, LatLon, OrderId, Refusal};
+use crate::engine::{geo, Command, DriverId, Engine, Event, LatLon, OrderId, Refusal};
 use crate::scenario::Scenario;
 use crate::time::Millis;
 
@@ -83,7 +83,7 @@ pub struct Behaviour {
     scenario: Scenario,
     driver_rngs: Vec<ChaCha8Rng>,
     driver_means: Vec<f64>,
-    speed_km_per_ms: Option<f64>,
+    speed_kmh: Option<f64>,
     /// Plans of orders `first_plan..`, in id order.
     plans: VecDeque<OrderPlan>,
     first_plan: u32,
@@ -106,7 +106,7 @@ impl Behaviour {
             scenario: scenario.clone(),
             driver_rngs,
             driver_means,
-            speed_km_per_ms: scenario.area.as_ref().map(|a| a.speed_kmh / 3_600_000.0),
+            speed_kmh: scenario.area.as_ref().map(|a| a.speed_kmh),
             plans: VecDeque::new(),
             first_plan: 0,
             no_shows: 0,
@@ -206,8 +206,8 @@ impl Behaviour {
     }
 
     fn travel(&self, from: Option<LatLon>, to: Option<LatLon>) -> Millis {
-        match (self.speed_km_per_ms, from, to) {
-            (Some(speed), Some(a), Some(b)) => Millis((a.haversine_km(b) / speed).round() as u64),
+        match (self.speed_kmh, from, to) {
+            (Some(speed), Some(a), Some(b)) => geo::travel_ms(a, b, speed),
             _ => Millis::ZERO,
         }
     }

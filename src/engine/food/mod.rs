@@ -13,6 +13,7 @@ mod menu;
 mod model;
 mod place;
 
+pub use crate::engine::geo::travel_ms;
 pub(super) use menu::bad_item_name;
 pub use model::{FoodOrder, FoodSettings, Invoice, Line, MenuItem, Restaurant, MAX_AMOUNT, MAX_QUANTITY};
-pub use place::{delivery_fee, travel_ms};
+pub use place::delivery_fee;

@@ -2,6 +2,7 @@
 //! idempotency key, all-or-nothing stock, the invoice and the ETA.
 
 use super::model::{FoodOrder, Invoice, Line, MAX_AMOUNT, MAX_QUANTITY};
+use crate::engine::geo::travel_ms;
 use crate::engine::keys::Placement;
 use crate::engine::{
     CustomerId, Effects, Engine, Event, Guard, LatLon, NoticeKind, Order, OrderDetail, OrderStatus, Profile,
@@ -18,11 +19,6 @@ fn round_to_u64(x: f64) -> u64 {
 /// The delivery fee in cents: base + round(per km × haversine km), half away from zero.
 pub fn delivery_fee(base_fee: u64, per_km_fee: u64, from: LatLon, to: LatLon) -> u64 {
     base_fee + round_to_u64(per_km_fee as f64 * from.haversine_km(to))
-}
-
-/// Travel time between two places at `speed_kmh`, rounded half away from zero to whole ms.
-pub fn travel_ms(from: LatLon, to: LatLon, speed_kmh: f64) -> Millis {
-    Millis(round_to_u64(from.haversine_km(to) / speed_kmh * 3_600_000.0))
 }
 
 impl Engine {
