@@ -70,9 +70,9 @@ impl Engine {
         } else {
             None
         };
-        match chosen {
-            Some(driver) => self.assign(now, id, driver, fx),
-            None => self.waiting.insert(seq, id),
+        let assigned = chosen.is_some_and(|driver| self.assign(now, id, driver, fx).is_ok());
+        if !assigned {
+            self.waiting.insert(seq, id);
         }
     }
 
@@ -86,8 +86,9 @@ impl Engine {
                 .is_some_and(|order| Self::may_take(order, driver, now, profile))
         });
         if let Some((_, order)) = next {
-            self.assign(now, order, driver, fx);
-            return;
+            if self.assign(now, order, driver, fx).is_ok() {
+                return;
+            }
         }
         let since_seq = self.next_idle_seq;
         self.next_idle_seq += 1;
@@ -97,10 +98,16 @@ impl Engine {
         self.idle.insert(since_seq, driver, d.location);
     }
 
-    pub(super) fn assign(&mut self, now: Millis, id: OrderId, driver: DriverId, fx: &mut Effects) {
-        if self.move_order(id, OrderStatus::Assigned).is_err() {
-            return;
-        }
+    /// Gives the order to the driver and starts a food order's deadline. Refused (changing
+    /// nothing) only if the table forbids the move, which the hooks check first.
+    pub(super) fn assign(
+        &mut self,
+        now: Millis,
+        id: OrderId,
+        driver: DriverId,
+        fx: &mut Effects,
+    ) -> Result<(), Refusal> {
+        self.move_order(id, OrderStatus::Assigned)?;
         let deadline_after = self.config.pickup_deadline;
         let order = &mut self.orders[id];
         if let Some(seq) = order.queue_seq {
@@ -135,6 +142,7 @@ impl Engine {
             Role::Driver,
         ));
         self.tell_parties(fx, NoticeKind::Assigned, id);
+        Ok(())
     }
 
     pub(super) fn cancel(&mut self, now: Millis, id: OrderId, reason: CancelReason, fx: &mut Effects) {
