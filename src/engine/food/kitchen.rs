@@ -28,6 +28,9 @@ impl Engine {
         // the table lets a customer cancel later too.
         let legal = match step {
             KitchenStep::Reject => order.status == OrderStatus::Pending,
+            // `assigned → ready` is in the table for an unassignment, which also frees the
+            // driver; the kitchen's `ready` is only the end of preparing (SPEC §8.3).
+            KitchenStep::Ready => order.status == OrderStatus::Preparing,
             _ => Profile::Food.allows(order.status, step.target()),
         };
         if !legal {
@@ -98,5 +101,81 @@ impl Engine {
             OrderDetail::Food(food) => food,
             OrderDetail::Parcel { .. } => unreachable!("{id} is checked to be a meal"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{
+        Command, Contact, Engine, EngineConfig, KitchenStep, LatLon, OrderId, OrderStatus, Profile, Refusal,
+    };
+    use crate::time::Millis;
+
+    /// Regression: `ready` on an assigned order was taken as the table's `assigned → ready`
+    /// (the unassignment's move), which left the order ready with its driver still holding
+    /// it. SPEC §8.3: it is `invalid_transition`, and nothing changes.
+    #[test]
+    fn ready_on_an_assigned_order_is_an_invalid_transition() {
+        let mut engine = Engine::new(EngineConfig::for_profile(Profile::Food)).unwrap();
+        let at = LatLon::new(52.52, 13.405).unwrap();
+        let now = Millis::ZERO;
+        let contact = Contact {
+            email: Some("a@b.c".into()),
+            phone: Some("1".into()),
+        };
+        let commands = [
+            Command::OnboardRestaurant {
+                name: "r".into(),
+                contact: Contact::default(),
+                location: at,
+                prep: Millis::ZERO,
+                open: true,
+            },
+            Command::SetMenuItem {
+                restaurant: crate::engine::RestaurantId(0),
+                item: "dish".into(),
+                price: 100,
+                stock: None,
+            },
+            Command::OnboardCustomer {
+                name: "c".into(),
+                contact,
+                address: None,
+                location: Some(at),
+            },
+            Command::OnboardDriver {
+                name: "d".into(),
+                contact: Contact::default(),
+                location: Some(at),
+            },
+            Command::PlaceMeal {
+                customer: crate::engine::CustomerId(0),
+                restaurant: crate::engine::RestaurantId(0),
+                lines: vec![crate::engine::Line {
+                    item: crate::engine::ItemId(0),
+                    quantity: 1,
+                }],
+                tip: 0,
+                key: None,
+            },
+        ];
+        for command in &commands {
+            engine.apply(now, command).unwrap();
+        }
+        let order = OrderId(0);
+        for step in [KitchenStep::Confirm, KitchenStep::Prepare, KitchenStep::Ready] {
+            engine.apply(now, &Command::Kitchen { order, step }).unwrap();
+        }
+        assert_eq!(engine.order(order).unwrap().status, OrderStatus::Assigned);
+        let before = engine.clone();
+        let again = engine.apply(
+            now,
+            &Command::Kitchen {
+                order,
+                step: KitchenStep::Ready,
+            },
+        );
+        assert_eq!(again, Err(Refusal::InvalidTransition));
+        assert_eq!(engine, before, "a refused command changes nothing");
     }
 }
