@@ -147,3 +147,72 @@ pub fn meal_lines(engine: &Engine, restaurant: RestaurantId, items: &str) -> Res
     }
     Ok(lines)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Command, Contact, EngineConfig, LatLon, Profile};
+    use crate::time::Millis;
+
+    /// A food platform with restaurant `r` serving `a` and `b`.
+    fn kitchen() -> (Engine, RestaurantId) {
+        let mut engine = Engine::new(EngineConfig::for_profile(Profile::Food)).unwrap();
+        let location = LatLon::new(1.0, 2.0).unwrap();
+        let onboard = Command::OnboardRestaurant {
+            name: "r".into(),
+            contact: Contact::default(),
+            location,
+            prep: Millis::ZERO,
+            open: true,
+        };
+        engine.apply(Millis::ZERO, &onboard).unwrap();
+        let r = engine.restaurant_by_name("r").unwrap();
+        for dish in ["a", "b"] {
+            let menu = Command::SetMenuItem {
+                restaurant: r,
+                item: dish.into(),
+                price: 1,
+                stock: None,
+            };
+            engine.apply(Millis::ZERO, &menu).unwrap();
+        }
+        (engine, r)
+    }
+
+    #[test]
+    fn meal_lines_read_names_then_amounts() {
+        let (engine, r) = kitchen();
+        let code = |items: &str| meal_lines(&engine, r, items).map_err(|e| e.refusal);
+        assert_eq!(
+            code("b*2,a*100"),
+            Ok(vec![
+                Line {
+                    item: ItemId(1),
+                    quantity: 2
+                },
+                Line {
+                    item: ItemId(0),
+                    quantity: 100
+                },
+            ])
+        );
+        // An unknown dish is reported before any malformed line, wherever it stands.
+        assert_eq!(code("a*x,,zz*1"), Err(Refusal::UnknownItem));
+        assert_eq!(code("zz"), Err(Refusal::UnknownItem));
+        for malformed in ["", "a*1,,b*1", "a", "*1", "a*", "a*-1", "a*1.5", "a*99999999999"] {
+            assert_eq!(code(malformed), Err(Refusal::InvalidArgument), "{malformed:?}");
+        }
+    }
+
+    #[test]
+    fn amounts_are_plain_digits() {
+        assert_eq!(amount::<u64>("tip", "0"), Ok(0));
+        for bad in ["", "-5", "+5", "1e3", " 1", "99999999999999999999999"] {
+            assert_eq!(
+                amount::<u64>("tip", bad).map_err(|e| e.refusal),
+                Err(Refusal::InvalidArgument),
+                "{bad:?}"
+            );
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! `at` fire the timers they pass over at their own instants, in (time, sequence) order.
 //!
 //! This file runs the lines both profiles share; `food` the food profile's own commands
-//! and the words for what they did.
+//! and the words for what they did; `status` the read-only lines (`status …`, `top`).
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -19,6 +19,7 @@ use super::view;
 use super::ScriptError;
 
 mod food;
+mod status;
 use crate::engine::{Command, Contact, Engine, NoticeKind, OrderId, Outcome, Refusal, Reply, Timer};
 use crate::notify::Notifier;
 use crate::time::Millis;
@@ -360,42 +361,13 @@ impl<'w, H: Host> Interpreter<'w, H> {
                     Err(refused) => self.refuse(refused),
                 }
             }
-            Stmt::StatusOrder(order) => match lookup::order(self.host.engine(), order) {
-                Ok(id) => {
-                    let text = view::order_line(self.host.engine(), &self.host.engine().orders()[id.index()]);
-                    self.say(&format!("  ok: {text}"))?;
-                    Ok(Ok(()))
-                }
-                Err(refused) => self.refuse(refused),
-            },
-            Stmt::StatusDriver(name) => match lookup::driver(self.host.engine(), name) {
-                Ok(id) => {
-                    let text = view::driver_line(self.host.engine(), id);
-                    self.say(&format!("  ok: {text}"))?;
-                    Ok(Ok(()))
-                }
-                Err(refused) => self.refuse(refused),
-            },
-            Stmt::StatusOrders => {
-                let lines: Vec<String> = self
-                    .host
-                    .engine()
-                    .orders()
-                    .iter()
-                    .map(|o| view::order_line(self.host.engine(), o))
-                    .collect();
-                self.list("orders", lines)
-            }
-            Stmt::StatusDrivers => {
-                let lines: Vec<String> = (0..self.host.engine().drivers().len() as u32)
-                    .map(|d| view::driver_line(self.host.engine(), crate::engine::DriverId(d)))
-                    .collect();
-                self.list("drivers", lines)
-            }
-            Stmt::Top { by, limit } => {
-                let lines = view::board_lines(self.host.engine(), *by, *limit);
-                self.list(&format!("top drivers by {by}"), lines)
-            }
+            Stmt::StatusOrder(_)
+            | Stmt::StatusDriver(_)
+            | Stmt::StatusOrders
+            | Stmt::StatusDrivers
+            | Stmt::Top { .. }
+            | Stmt::StatusRestaurant(_)
+            | Stmt::StatusInvoice(_) => self.status(stmt),
             Stmt::Wait(span) => {
                 let target = self
                     .host
@@ -419,9 +391,7 @@ impl<'w, H: Host> Interpreter<'w, H> {
             | Stmt::SetOpen { .. }
             | Stmt::PlaceMeal { .. }
             | Stmt::Kitchen { .. }
-            | Stmt::Release { .. }
-            | Stmt::StatusRestaurant(_)
-            | Stmt::StatusInvoice(_) => self.execute_food(stmt),
+            | Stmt::Release { .. } => self.execute_food(stmt),
             Stmt::Expect(_) => unreachable!("expectations are handled by the caller"),
         }
     }

@@ -314,4 +314,6 @@ fn parcel_only(what: &str, instead: &str) -> String {
 #[cfg(test)]
 mod food_tests;
 #[cfg(test)]
+mod profile_tests;
+#[cfg(test)]
 mod tests;

@@ -97,49 +97,12 @@ impl<H: Host> Interpreter<'_, H> {
                     order: lookup::order(engine, order)?,
                 })
             }),
-            Stmt::StatusRestaurant(name) => return self.status_restaurant(name),
-            Stmt::StatusInvoice(order) => return self.status_invoice(order),
             _ => return Err(ScriptError::Internal(format!("not a food statement: {stmt:?}"))),
         };
         match resolved {
             Ok(command) => self.apply(command.clone(), |engine, outcome| {
                 describe(engine, &command, outcome)
             }),
-            Err(refused) => self.refuse(refused),
-        }
-    }
-
-    fn status_restaurant(&mut self, name: &str) -> Ran {
-        let engine = self.host.engine();
-        match lookup::restaurant(engine, name) {
-            Ok(id) => {
-                let r = &engine.restaurants()[id.index()];
-                let (heading, dishes) = view::food::restaurant_lines(r);
-                self.list(&heading, dishes)
-            }
-            Err(refused) => self.refuse(refused),
-        }
-    }
-
-    fn status_invoice(&mut self, order: &str) -> Ran {
-        let engine = self.host.engine();
-        let found = lookup::order(engine, order).and_then(|id| {
-            let o = engine.order(id).map_err(|refusal| Refused {
-                refusal,
-                message: format!("no order {order}"),
-            })?;
-            o.food()
-                .map(|meal| view::food::invoice_line(o, meal))
-                .ok_or_else(|| Refused {
-                    refusal: Refusal::UnknownOrder,
-                    message: format!("{order} is not a food order"),
-                })
-        });
-        match found {
-            Ok(text) => {
-                self.say(&format!("  ok: {text}"))?;
-                Ok(Ok(()))
-            }
             Err(refused) => self.refuse(refused),
         }
     }
