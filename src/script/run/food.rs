@@ -148,7 +148,7 @@ fn describe(engine: &Engine, command: &Command, outcome: &Outcome) -> String {
             .and_then(|r| Some((r, r.menu.get(item.index())?)))
             .map_or_else(String::new, |(r, dish)| {
                 format!(
-                    "{} has {} {}",
+                    "{}'s {}: {}",
                     r.name,
                     dish.name,
                     view::food::stock_text(dish.stock)
