@@ -115,7 +115,7 @@ pub(super) fn check(expectation: &Expectation, engine: &Engine) -> Result<(), St
                 ))
             }
         }
-        _ => Ok(()),
+        other => Err(format!("not a food expectation: {other:?}")),
     }
 }
 
