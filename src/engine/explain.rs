@@ -43,9 +43,16 @@ impl Engine {
                 _ => None,
             },
             (Command::OnboardRestaurant { name, .. }, R::DuplicateName) => self.taken(name),
-            (Command::OnboardRestaurant { name, contact, .. }, R::InvalidArgument) => {
-                bad_onboarding(name, contact, None).or_else(|| Some("prep is at most 1000 days".into()))
-            }
+            (
+                Command::OnboardRestaurant {
+                    name,
+                    contact,
+                    location,
+                    ..
+                },
+                R::InvalidArgument,
+            ) => bad_onboarding(name, contact, Some(*location))
+                .or_else(|| Some("prep is at most 1000 days".into())),
             (Command::SetMenuItem { item, .. }, R::InvalidArgument) => super::food::bad_item_name(item)
                 .or_else(|| Some("price and stock are at most 1000000000".into())),
             (Command::Restock { amount, .. }, R::InvalidArgument) => Some(if *amount == 0 {

@@ -1,4 +1,7 @@
-//! Evaluates `expect` lines against the engine and what the script has seen so far.
+//! Evaluates `expect` lines against the engine and what the script has seen so far. The
+//! food profile's own forms (invoice, stock, ETA, a driver's place and record) are in `food`.
+
+mod food;
 
 use std::collections::BTreeSet;
 
@@ -63,7 +66,14 @@ pub fn check(expectation: &Expectation, seen: &Observed<'_>) -> Result<(), Strin
             }
             Ok(())
         }
-        Expectation::Driver { name, status, order } => {
+        Expectation::Driver {
+            name,
+            status,
+            order,
+            at,
+            failed_pickups,
+            review,
+        } => {
             let id = engine
                 .driver_by_name(name)
                 .map_err(|_| format!("expected driver {name} to be {status}, but there is no such driver"))?;
@@ -83,7 +93,7 @@ pub fn check(expectation: &Expectation, seen: &Observed<'_>) -> Result<(), Strin
                     ));
                 }
             }
-            Ok(())
+            food::check_driver(name, d, *at, *failed_pickups, *review)
         }
         Expectation::Notified { name, kind, order } => {
             let found =
@@ -96,6 +106,9 @@ pub fn check(expectation: &Expectation, seen: &Observed<'_>) -> Result<(), Strin
                     kind.as_str()
                 ))
             }
+        }
+        Expectation::Invoice { .. } | Expectation::Stock { .. } | Expectation::Eta { .. } => {
+            food::check(expectation, engine)
         }
         Expectation::Top { by, names } => {
             let board: Vec<&str> = rankings::board(engine, *by)

@@ -4,6 +4,9 @@
 //!
 //! Timers due at or before the current instant fire before the next line runs; `wait` and
 //! `at` fire the timers they pass over at their own instants, in (time, sequence) order.
+//!
+//! This file runs the lines both profiles share; `food` the food profile's own commands
+//! and the words for what they did; `status` the read-only lines (`status …`, `top`).
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -14,6 +17,9 @@ use super::lookup::{self, Refused};
 use super::parse::{Expectation, Line, Stmt};
 use super::view;
 use super::ScriptError;
+
+mod food;
+mod status;
 use crate::engine::{Command, Contact, Engine, NoticeKind, OrderId, Outcome, Refusal, Reply, Timer};
 use crate::notify::Notifier;
 use crate::time::Millis;
@@ -157,6 +163,23 @@ impl<'w, H: Host> Interpreter<'w, H> {
                 self.say(&format!("  {order} cancelled: not picked up in time (no_pickup)"))?;
                 self.effects(fired.at, &fired.outcome)?;
             }
+            if let (Timer::PickupDeadline { order, .. }, Reply::Unassigned { driver }) =
+                (fired.timer, &fired.outcome.reply)
+            {
+                self.say(&format!(
+                    "[{}] timer: pickup deadline of {order}",
+                    fired.at.clock()
+                ))?;
+                let engine = self.host.engine();
+                let head = format!(
+                    "{order} unassigned from {}: not picked up by {}",
+                    engine.drivers()[driver.index()].name,
+                    fired.at.clock()
+                );
+                let text = food::handover_text(engine, order, *driver, &fired.outcome, head);
+                self.say(&format!("  {text}"))?;
+                self.effects(fired.at, &fired.outcome)?;
+            }
         }
         Ok(())
     }
@@ -242,25 +265,12 @@ impl<'w, H: Host> Interpreter<'w, H> {
                 self.say(&format!("  ok: catalog is now: {text}"))?;
                 Ok(Ok(()))
             }
-            Stmt::Set { deadline, policy } => {
-                let (deadline, policy) = (*deadline, *policy);
+            Stmt::Set(settings) => {
                 self.host
-                    .reconfigure(&mut |c| {
-                        if let Some(d) = deadline {
-                            c.pickup_deadline = d;
-                        }
-                        if let Some(p) = policy {
-                            c.policy = p;
-                        }
-                    })
+                    .reconfigure(&mut |c| settings.apply_to(c))
                     .map_err(|e| self.script_error(line, format!("`set`: {e}")))?;
-                let c = self.host.engine().config();
-                let text = format!(
-                    "  ok: deadline {}, policy {}",
-                    c.pickup_deadline,
-                    c.policy.as_str()
-                );
-                self.say(&text)?;
+                let text = food::settings_text(self.host.engine().config(), settings);
+                self.say(&format!("  ok: {text}"))?;
                 Ok(Ok(()))
             }
             Stmt::Place { from, to, item, key } => {
@@ -301,7 +311,9 @@ impl<'w, H: Host> Interpreter<'w, H> {
                     Ok(Command::CancelOrder { order: id, by })
                 });
                 match resolved {
-                    Ok(command) => self.apply(command, |_, _| format!("{order} cancelled")),
+                    Ok(command) => self.apply(command, |engine, _| {
+                        format!("{order} cancelled{}", food::refund_text(engine, order))
+                    }),
                     Err(refused) => self.refuse(refused),
                 }
             }
@@ -349,42 +361,13 @@ impl<'w, H: Host> Interpreter<'w, H> {
                     Err(refused) => self.refuse(refused),
                 }
             }
-            Stmt::StatusOrder(order) => match lookup::order(self.host.engine(), order) {
-                Ok(id) => {
-                    let text = view::order_line(self.host.engine(), &self.host.engine().orders()[id.index()]);
-                    self.say(&format!("  ok: {text}"))?;
-                    Ok(Ok(()))
-                }
-                Err(refused) => self.refuse(refused),
-            },
-            Stmt::StatusDriver(name) => match lookup::driver(self.host.engine(), name) {
-                Ok(id) => {
-                    let text = view::driver_line(self.host.engine(), id);
-                    self.say(&format!("  ok: {text}"))?;
-                    Ok(Ok(()))
-                }
-                Err(refused) => self.refuse(refused),
-            },
-            Stmt::StatusOrders => {
-                let lines: Vec<String> = self
-                    .host
-                    .engine()
-                    .orders()
-                    .iter()
-                    .map(|o| view::order_line(self.host.engine(), o))
-                    .collect();
-                self.list("orders", lines)
-            }
-            Stmt::StatusDrivers => {
-                let lines: Vec<String> = (0..self.host.engine().drivers().len() as u32)
-                    .map(|d| view::driver_line(self.host.engine(), crate::engine::DriverId(d)))
-                    .collect();
-                self.list("drivers", lines)
-            }
-            Stmt::Top { by, limit } => {
-                let lines = view::board_lines(self.host.engine(), *by, *limit);
-                self.list(&format!("top drivers by {by}"), lines)
-            }
+            Stmt::StatusOrder(_)
+            | Stmt::StatusDriver(_)
+            | Stmt::StatusOrders
+            | Stmt::StatusDrivers
+            | Stmt::Top { .. }
+            | Stmt::StatusRestaurant(_)
+            | Stmt::StatusInvoice(_) => self.status(stmt),
             Stmt::Wait(span) => {
                 let target = self
                     .host
@@ -402,6 +385,13 @@ impl<'w, H: Host> Interpreter<'w, H> {
                 }
                 self.advance_to(*target)
             }
+            Stmt::OnboardRestaurant { .. }
+            | Stmt::Menu { .. }
+            | Stmt::Restock { .. }
+            | Stmt::SetOpen { .. }
+            | Stmt::PlaceMeal { .. }
+            | Stmt::Kitchen { .. }
+            | Stmt::Release { .. } => self.execute_food(stmt),
             Stmt::Expect(_) => unreachable!("expectations are handled by the caller"),
         }
     }

@@ -1,10 +1,15 @@
 //! How the script transcript shows orders, drivers and boards: one line each, readable by
-//! people, stable for golden comparisons.
+//! people, stable for golden comparisons. The food profile's own views are in `food`.
 
-use crate::engine::{rankings, DriverId, Engine, Order, OrderStatus, RankBy};
+pub mod food;
+
+use crate::engine::{rankings, DriverId, Engine, Order, OrderStatus, Profile, RankBy};
 
 /// One line describing an order.
 pub fn order_line(engine: &Engine, order: &Order) -> String {
+    if let Some(meal) = order.food() {
+        return food::order_line(engine, order, meal);
+    }
     let name = |c: crate::engine::CustomerId| engine.customers()[c.index()].name.as_str();
     let driver = order.driver.map(|d| engine.drivers()[d.index()].name.as_str());
     let item = order.item().map_or("", |i| engine.catalog()[i.index()].as_str());
@@ -45,8 +50,13 @@ pub fn order_line(engine: &Engine, order: &Order) -> String {
 pub fn driver_line(engine: &Engine, id: DriverId) -> String {
     let d = &engine.drivers()[id.index()];
     let holding = d.order().map_or_else(String::new, |o| format!(" with {o}"));
+    let food = if engine.config().profile == Profile::Food {
+        food::driver_suffix(d)
+    } else {
+        String::new()
+    };
     format!(
-        "{}: {}{holding}; {}, {}",
+        "{}: {}{holding}; {}, {}{food}",
         d.name,
         d.status(),
         deliveries_text(d.deliveries),

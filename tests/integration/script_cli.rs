@@ -11,7 +11,9 @@ const WORLD: &str = "onboard customer tom email=aa@gmail.com phone=123\n\
 fn every_example_script_passes_under_check() {
     let scripts = scripts_in(&root().join("scenarios"));
     assert!(!scripts.is_empty(), "scenarios/ has no scripts");
-    for script in scripts {
+    let food = scripts_in(&root().join("scenarios/food"));
+    assert!(food.len() >= 7, "scenarios/food/ lacks its scripts: {food:?}");
+    for script in scripts.into_iter().chain(food) {
         let path = script.to_str().unwrap();
         let run = courier_sim(&["script", path, "--check"]);
         assert_eq!(run.code, 0, "{path} failed:\n{}\n{}", run.stderr, run.stdout);

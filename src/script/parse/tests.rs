@@ -86,10 +86,11 @@ fn parses_every_command() {
     assert_eq!(one("at 2h"), Ok(Stmt::At(Millis(7_200_000))));
     assert_eq!(
         one("set deadline=90s policy=nearest"),
-        Ok(Stmt::Set {
+        Ok(Stmt::Set(Settings {
             deadline: Some(Millis(90_000)),
-            policy: Some(Policy::Nearest)
-        })
+            policy: Some(Policy::Nearest),
+            ..Settings::default()
+        }))
     );
 }
 
