@@ -35,8 +35,9 @@
 //!
 //! `food_generator_exercises_every_race` shows (with `--nocapture`) that the generator reaches
 //! each of these races; `food_mutation_census` (ignored) counts how many fixed-seed
-//! sequences catch a rule broken on purpose. One engine bug found here is marked
-//! [`KNOWN_BUG_READY_ON_ASSIGNED`] and reproduced by an ignored test.
+//! sequences catch a rule broken on purpose. It found one engine bug (`ready` on an
+//! assigned order was accepted; SPEC §8.3 says `invalid_transition`), now fixed and pinned
+//! by the engine's unit test `every_kitchen_move_from_every_status`.
 
 mod checks;
 mod harness;
@@ -60,14 +61,6 @@ pub(crate) use proptest::test_runner::{RngAlgorithm, TestCaseError, TestRng, Tes
 pub(crate) use harness::{FoodHarness, FoodStats};
 pub(crate) use model::{spec_move, Dish, Meal, Model};
 pub(crate) use ops::*;
-
-/// KNOWN ENGINE BUG, found by this property: `ready` on an `assigned` order is accepted
-/// (the engine asks the table, whose `assigned → ready` is the unassignment), and leaves the
-/// order `ready` with its driver still holding it; SPEC §8.3 says `invalid_transition`. The
-/// oracle expects the SPEC's answer; while this is true the generator does not send that
-/// command, and `ready_on_an_assigned_order_is_invalid_transition` (ignored) reproduces it.
-/// Set it to false once the engine is fixed.
-pub(crate) const KNOWN_BUG_READY_ON_ASSIGNED: bool = true;
 
 /// Runs a generated world and sequence, checking after every apply.
 pub(crate) fn run_food(world: &World, ops: &[FoodOp]) -> Result<FoodHarness, TestCaseError> {
@@ -101,79 +94,6 @@ proptest! {
     fn food_rules_hold_after_every_step((world, ops) in food_scenario()) {
         run_food(&world, &ops)?;
     }
-}
-
-/// SPEC §8.3: "`ready` on an `assigned` order is `invalid_transition`" (see
-/// [`KNOWN_BUG_READY_ON_ASSIGNED`]). The minimal sequence the property shrank to.
-#[test]
-#[ignore = "KNOWN ENGINE BUG: `ready` on an assigned order is accepted (SPEC §8.3)"]
-fn ready_on_an_assigned_order_is_invalid_transition() {
-    let mut engine = Engine::new(EngineConfig::for_profile(Profile::Food)).expect("food config");
-    let at = LatLon {
-        lat: 52.5,
-        lon: 13.38,
-    };
-    let commands = [
-        Command::OnboardRestaurant {
-            name: "r0".into(),
-            contact: Contact::default(),
-            location: at,
-            prep: Millis(600_000),
-            open: true,
-        },
-        Command::SetMenuItem {
-            restaurant: RestaurantId(0),
-            item: "dish0".into(),
-            price: 100,
-            stock: None,
-        },
-        Command::OnboardCustomer {
-            name: "c0".into(),
-            contact: Contact::default(),
-            address: None,
-            location: Some(at),
-        },
-        Command::OnboardDriver {
-            name: "d0".into(),
-            contact: Contact::default(),
-            location: Some(at),
-        },
-        Command::PlaceMeal {
-            customer: CustomerId(0),
-            restaurant: RestaurantId(0),
-            lines: vec![Line {
-                item: ItemId(0),
-                quantity: 1,
-            }],
-            tip: 0,
-            key: None,
-        },
-        Command::Kitchen {
-            order: OrderId(0),
-            step: KitchenStep::Confirm,
-        },
-        Command::Kitchen {
-            order: OrderId(0),
-            step: KitchenStep::Prepare,
-        },
-        // Ready: assigned at once to d0.
-        Command::Kitchen {
-            order: OrderId(0),
-            step: KitchenStep::Ready,
-        },
-    ];
-    for command in &commands {
-        engine.apply(Millis::ZERO, command).expect("the set-up succeeds");
-    }
-    assert_eq!(engine.orders()[0].status, OrderStatus::Assigned);
-    let again = engine.apply(
-        Millis::ZERO,
-        &Command::Kitchen {
-            order: OrderId(0),
-            step: KitchenStep::Ready,
-        },
-    );
-    assert_eq!(again.map(|o| o.reply), Err(Refusal::InvalidTransition));
 }
 
 /// The generator reaches the food races: run a fixed-seed batch and count.

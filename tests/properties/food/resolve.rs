@@ -91,7 +91,7 @@ impl FoodHarness {
                     .copied()
                     .filter(|t| m.meals[t.index()].status() < OrderStatus::Ready)
                     .collect();
-                let command = if aimed && !movable.is_empty() {
+                if aimed && !movable.is_empty() {
                     let target = movable[usize::from(o) % movable.len()];
                     // Mostly the move its status allows; else the generated (maybe illegal) one.
                     let legal = match m.meals[target.index()].status() {
@@ -108,22 +108,7 @@ impl FoodHarness {
                         order: order(o),
                         step,
                     }
-                };
-                // KNOWN ENGINE BUG (see `KNOWN_BUG_READY_ON_ASSIGNED`): not sent while it stands.
-                let ready_on_assigned = match command {
-                    Command::Kitchen {
-                        order,
-                        step: KitchenStep::Ready,
-                    } => m
-                        .meals
-                        .get(order.index())
-                        .is_some_and(|t| t.status() == OrderStatus::Assigned),
-                    _ => false,
-                };
-                if KNOWN_BUG_READY_ON_ASSIGNED && ready_on_assigned {
-                    return None;
                 }
-                command
             }
             &FoodOp::Cancel { order: o, by, aimed } => {
                 if aimed && !live.is_empty() {
