@@ -45,6 +45,7 @@ impl Recorder {
 
     /// Takes one step into the counters: a refusal the summary counts, or the step's
     /// placements, duplicates, ratings and messages sent (one per channel).
+    #[inline]
     pub fn count(&mut self, engine: &Engine, step: &Step<'_>) {
         let stats = &mut self.stats;
         match (step.command, step.result) {
@@ -85,6 +86,7 @@ impl Recorder {
 
 /// Writes one step's rows, each kind only when the reports want it: a refusal, or the
 /// step's events and the deliveries of its notices.
+#[inline]
 pub fn write_rows(reports: &mut Reports, engine: &Engine, step: &Step<'_>) -> Result<(), ReportError> {
     let driver_name = |d: DriverId| engine.drivers()[d.index()].name.as_str();
     let at = step.at;

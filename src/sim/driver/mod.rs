@@ -61,10 +61,12 @@ impl<E> Default for Agenda<E> {
 
 impl<E> Agenda<E> {
     /// Schedules one of the shell's events at `at`, after everything already due then.
+    #[inline]
     pub fn schedule(&mut self, at: Millis, event: E) -> Result<(), SequenceExhausted> {
         self.queue.push(at, Due::Shell(event)).map(|_| ())
     }
 
+    #[inline]
     fn set_timer(&mut self, request: &TimerRequest) -> Result<(), SequenceExhausted> {
         self.queue.push(request.at, Due::Timer(request.timer)).map(|_| ())
     }
@@ -205,6 +207,7 @@ impl<E> Driver<E> {
 
     /// Applies `command` at the current instant (firing nothing first: see
     /// [`Driver::fire_due`]), shows the step to `on_step`, then queues its timers.
+    #[inline]
     pub fn apply<X: From<SequenceExhausted>>(
         &mut self,
         command: &Command,
@@ -215,6 +218,7 @@ impl<E> Driver<E> {
 
     /// Fires the next timer if it is due at or before `until` and no event of the shell's
     /// comes first, at its own instant.
+    #[inline]
     pub fn fire_next<X: From<SequenceExhausted>>(
         &mut self,
         until: Millis,
@@ -244,6 +248,7 @@ impl<E> Driver<E> {
     /// Takes the next entry of the agenda: a timer is fired here (or skipped as dead), an
     /// event of the shell's is handed back for the shell to handle. `None` once the agenda
     /// is empty.
+    #[inline]
     pub fn next<X: From<SequenceExhausted>>(
         &mut self,
         on_step: impl OnStep<E, X>,
@@ -269,6 +274,7 @@ impl<E> Driver<E> {
         (self.engine, pending)
     }
 
+    #[inline]
     fn fire<X: From<SequenceExhausted>>(
         &mut self,
         due: Millis,
@@ -287,6 +293,7 @@ impl<E> Driver<E> {
 
     /// Whether `timer` would still do something now: its order waits for a pickup past
     /// the deadline the timer guards.
+    #[inline]
     fn would_act(&self, timer: Timer) -> bool {
         let Timer::PickupDeadline { order, guard } = timer;
         self.engine
@@ -294,6 +301,7 @@ impl<E> Driver<E> {
             .is_ok_and(|o| o.guard == guard && o.is_lapsed_at(self.now))
     }
 
+    #[inline]
     fn step<X: From<SequenceExhausted>>(
         &mut self,
         at: Millis,
