@@ -3,9 +3,12 @@
 //! ([`VirtualHost`], the default: deterministic, instant) and real threads in real time
 //! (the threaded mode's host, whose deadlines are fired by a timer thread).
 
+use std::convert::Infallible;
+
 use super::ScriptError;
 use crate::engine::{Command, ConfigError, Engine, EngineConfig, Outcome, Refusal, Timer};
-use crate::sim::EventQueue;
+use crate::sim::driver::{Agenda, Driver, Step};
+use crate::sim::queue::SequenceExhausted;
 use crate::time::Millis;
 
 /// A timer that fired, with the instant it fired at and what it did.
@@ -35,60 +38,67 @@ pub trait Host {
 }
 
 /// The virtual clock: time moves only when the script says, timers fire in (time,
-/// sequence) order at their own instants.
+/// sequence) order at their own instants, by the driver loop every shell uses.
 #[derive(Default)]
 pub struct VirtualHost {
-    engine: Engine,
-    timers: EventQueue<Timer>,
-    now: Millis,
+    driver: Driver,
 }
 
-impl VirtualHost {
-    fn set_timers(&mut self, outcome: &Outcome) -> Result<(), ScriptError> {
-        for request in &outcome.timers {
-            self.timers
-                .push(request.at, request.timer)
-                .map_err(|e| ScriptError::Internal(e.to_string()))?;
-        }
+/// A step's outcome, kept from the driver's callback to hand to the script.
+fn keep_outcome(
+    kept: &mut Option<Outcome>,
+) -> impl FnMut(&Engine, &Step<'_>, &mut Agenda<Infallible>) -> Result<(), SequenceExhausted> + '_ {
+    |_, step, _| {
+        *kept = step.result.as_ref().ok().map(|reply| Outcome {
+            reply: reply.clone(),
+            notices: step.effects.notices.clone(),
+            timers: step.effects.timers.clone(),
+            events: step.effects.events.clone(),
+        });
         Ok(())
     }
 }
 
 impl Host for VirtualHost {
     fn now(&self) -> Millis {
-        self.now
+        self.driver.now()
     }
 
     fn engine(&self) -> &Engine {
-        &self.engine
+        self.driver.engine()
     }
 
     fn apply(&mut self, command: &Command) -> Result<Outcome, Refusal> {
-        let outcome = self.engine.apply(self.now, command)?;
+        let mut kept = None;
         // The queue's sequence runs out after 2^64 timers; a script never gets there.
-        let _ = self.set_timers(&outcome);
-        Ok(outcome)
+        match self.driver.apply(command, keep_outcome(&mut kept)) {
+            Ok(Err(refusal)) => Err(refusal),
+            _ => Ok(kept.unwrap_or_else(|| unreachable!("an applied command's outcome is kept"))),
+        }
     }
 
     fn reconfigure(&mut self, change: &mut dyn FnMut(&mut EngineConfig)) -> Result<(), ConfigError> {
-        self.engine.reconfigure(change)
+        self.driver.engine_mut().reconfigure(change)
     }
 
     fn fire_next(&mut self, until: Millis) -> Result<Option<Fired>, ScriptError> {
-        let Some((at, _, timer)) = self.timers.pop_due(until) else {
-            self.now = self.now.max(until);
+        let mut kept = None;
+        let fired = self
+            .driver
+            .fire_next(until, keep_outcome(&mut kept))
+            .map_err(|e| ScriptError::Internal(e.to_string()))?;
+        let Some(firing) = fired else {
+            self.driver.advance_to(until);
             return Ok(None);
         };
-        self.now = self.now.max(at);
-        let outcome = self
-            .engine
-            .apply(self.now, &timer.command())
-            .map_err(|refusal| ScriptError::Internal(format!("a timer was refused: {refusal}")))?;
-        self.set_timers(&outcome)?;
-        Ok(Some(Fired {
-            at: self.now,
-            timer,
-            outcome,
-        }))
+        match (firing.result, kept) {
+            (Some(Ok(_)), Some(outcome)) => Ok(Some(Fired {
+                at: firing.at,
+                timer: firing.timer,
+                outcome,
+            })),
+            (Some(Err(refusal)), _) => Err(ScriptError::Internal(format!("a timer was refused: {refusal}"))),
+            _ => Err(ScriptError::Internal("a timer was skipped".into())),
+        }
     }
 }

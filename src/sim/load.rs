@@ -2,7 +2,10 @@
 //! engine on the virtual clock until every order has ended, and streams the reports.
 //!
 //! What drivers and customers do comes from [`super::behaviour`], shared with the threaded
-//! mode; this file owns the event queue, the retirement of ended orders and the reports.
+//! mode; the engine, its timers and the loop that fires them are the [`super::driver`]'s,
+//! shared with every shell, and what each step counts and writes is [`super::record`]'s,
+//! shared with the threaded run. This file owns the run's own events (arrivals, repeats,
+//! actions), the retirement of ended orders and the order rows.
 //!
 //! Generated customers have an email address and a phone (notified by email and SMS);
 //! drivers have neither (notified in the app). Only double-tapped placements carry an
@@ -15,24 +18,22 @@ use std::collections::VecDeque;
 
 use super::arrivals::{Arrival, Arrivals};
 use super::behaviour::{Action, Behaviour};
-use super::queue::EventQueue;
-use crate::engine::{
-    Command, CustomerId, DriverId, Effects, Engine, Event, ItemId, OrderId, Party, Refusal, Timer,
-};
-use crate::notify;
+use super::driver::{Agenda, Driver, Next, Step};
+use super::queue::SequenceExhausted;
+use super::record::{write_rows, Recorder};
+use crate::engine::{Command, CustomerId, Engine, Event, ItemId, OrderId, Refusal, Reply};
 use crate::report::{ReportError, Reports, Stats};
 use crate::scenario::Scenario;
 use crate::time::Millis;
 
-/// What happens on the virtual clock.
+/// What happens on the virtual clock besides the engine's timers, which the driver keeps
+/// on the same agenda.
 #[derive(Clone, Debug)]
 enum SimEvent {
     /// A new order arrives.
     Arrival(Arrival),
     /// The second send of a double tap, with the first's key.
     Retry(Arrival),
-    /// An engine timer fires.
-    Timer(Timer),
     /// A driver or customer acts.
     Act(Action),
 }
@@ -44,7 +45,7 @@ impl SimEvent {
     fn holds(&self) -> Option<OrderId> {
         match self {
             SimEvent::Act(action) => Some(action.order()),
-            SimEvent::Timer(_) | SimEvent::Arrival(_) | SimEvent::Retry(_) => None,
+            SimEvent::Arrival(_) | SimEvent::Retry(_) => None,
         }
     }
 }
@@ -112,23 +113,21 @@ pub use super::setup::{arrivals, engine_config, onboarding};
 struct LoadRun<'a> {
     scenario: &'a Scenario,
     seed: u64,
-    engine: Engine,
-    queue: EventQueue<SimEvent>,
+    /// The engine, the clock and the agenda of timers, arrivals and actions.
+    driver: Driver<SimEvent>,
     arrivals: Arrivals,
+    books: Books<'a>,
+    /// The most orders kept in memory at once.
+    resident_limit: usize,
+}
+
+/// What the run keeps beside the engine, updated after every step the driver applies.
+struct Books<'a> {
+    recorder: Recorder,
+    reports: &'a mut Reports,
     behaviour: Behaviour,
     /// Queued events naming each resident order, aligned with the engine's resident orders.
     refs: VecDeque<u32>,
-    now: Millis,
-    stats: Stats,
-    reports: &'a mut Reports,
-    /// Channels that reach each customer and driver: counted without touching the (large,
-    /// cache-unfriendly) contact records on every notice.
-    customer_channels: Vec<u8>,
-    driver_channels: Vec<u8>,
-    /// Reused for every command's effects.
-    fx: Effects,
-    /// The most orders kept in memory at once.
-    resident_limit: usize,
 }
 
 /// Runs `scenario` under `seed` to completion, writing rows into `reports` as it goes (the
@@ -143,14 +142,20 @@ pub fn run(
     sim.run(progress)?;
     let summary = sim.summary();
     Ok(RunResult {
-        stats: sim.stats,
+        stats: sim.books.recorder.stats,
         summary,
-        engine: sim.engine,
+        engine: sim.driver.into_parts().0,
     })
 }
 
 fn internal<E: std::fmt::Display>(e: E) -> RunError {
     RunError::Internal(e.to_string())
+}
+
+impl From<SequenceExhausted> for RunError {
+    fn from(e: SequenceExhausted) -> Self {
+        internal(e)
+    }
 }
 
 impl<'a> LoadRun<'a> {
@@ -159,28 +164,18 @@ impl<'a> LoadRun<'a> {
         for command in onboarding(scenario, seed) {
             engine.apply(Millis::ZERO, &command).map_err(internal)?;
         }
-        let arrivals = arrivals(scenario, seed);
-        let channels = |party| notify::channel_count(&engine, party) as u8;
-        let customer_channels = (0..scenario.demand.customers)
-            .map(|c| channels(Party::Customer(CustomerId(c))))
-            .collect();
-        let driver_channels = (0..scenario.fleet.drivers)
-            .map(|d| channels(Party::Driver(DriverId(d))))
-            .collect();
+        let recorder = Recorder::new(Stats::new(scenario.horizon.0)).with_channels_of(&engine);
         Ok(LoadRun {
             scenario,
             seed,
-            engine,
-            queue: EventQueue::new(),
-            arrivals,
-            behaviour: Behaviour::new(scenario, seed),
-            refs: VecDeque::new(),
-            now: Millis::ZERO,
-            stats: Stats::new(scenario.horizon.0),
-            reports,
-            customer_channels,
-            driver_channels,
-            fx: Effects::default(),
+            driver: Driver::new(engine).skipping_dead_timers(),
+            arrivals: arrivals(scenario, seed),
+            books: Books {
+                recorder,
+                reports,
+                behaviour: Behaviour::new(scenario, seed),
+                refs: VecDeque::new(),
+            },
             resident_limit: MAX_RESIDENT_ORDERS,
         })
     }
@@ -188,96 +183,75 @@ impl<'a> LoadRun<'a> {
     fn run(&mut self, progress: &mut dyn Progress) -> Result<(), RunError> {
         // One arrival is queued at a time: the next is drawn when it fires.
         self.schedule_next_arrival()?;
-        while let Some((at, _, event)) = self.queue.pop() {
-            self.now = at;
-            self.stats.events_processed += 1;
-            if let Some(order) = event.holds() {
-                if let Some(count) = self.refs_mut(order) {
-                    *count -= 1;
-                }
-            }
+        loop {
+            let books = &mut self.books;
+            let Some(next) = self
+                .driver
+                .next(|e: &Engine, s: &Step<'_>, a: &mut _| books.on_step(e, s, a))?
+            else {
+                break;
+            };
+            self.books.recorder.stats.events_processed += 1;
             // The run lasts until the last event that did something: a deadline timer of an
             // order long delivered does not stretch it (nor shrink utilization).
-            if self.handle(event)? {
-                self.stats.sim_end_ms = at.as_ms();
+            let acted_at = match next {
+                Next::Fired(firing) => match firing.result {
+                    Some(result) => result.map(|_| Some(firing.at)).map_err(internal)?,
+                    None => None,
+                },
+                Next::Event(at, event) => {
+                    if let Some(order) = event.holds() {
+                        if let Some(count) = self.books.refs_mut(self.driver.engine(), order) {
+                            *count -= 1;
+                        }
+                    }
+                    self.handle(event)?;
+                    Some(at)
+                }
+            };
+            if let Some(at) = acted_at {
+                self.books.recorder.stats.sim_end_ms = at.as_ms();
             }
             self.retire_finished()?;
-            if self.stats.events_processed.is_multiple_of(65_536) {
-                progress.tick(self.now);
+            if self.books.recorder.stats.events_processed.is_multiple_of(65_536) {
+                progress.tick(self.driver.now());
             }
         }
-        progress.tick(self.now);
-        if !self.engine.orders().is_empty() {
+        progress.tick(self.driver.now());
+        if !self.driver.engine().orders().is_empty() {
             return Err(RunError::Internal(format!(
                 "{} orders never ended",
-                self.engine.orders().len()
+                self.driver.engine().orders().len()
             )));
         }
         Ok(())
     }
 
-    fn refs_mut(&mut self, order: OrderId) -> Option<&mut u32> {
-        let first = self.engine.orders().front()?.id.0;
-        self.refs.get_mut(order.0.checked_sub(first)? as usize)
-    }
-
-    fn schedule(&mut self, at: Millis, event: SimEvent) -> Result<(), RunError> {
-        if let Some(order) = event.holds() {
-            if let Some(count) = self.refs_mut(order) {
-                *count += 1;
-            }
-        }
-        self.queue.push(at, event).map(|_| ()).map_err(internal)
-    }
-
     fn schedule_next_arrival(&mut self) -> Result<(), RunError> {
         match self.arrivals.next() {
-            Some(a) => self.schedule(a.at, SimEvent::Arrival(a)),
+            Some(a) => Ok(self.driver.agenda_mut().schedule(a.at, SimEvent::Arrival(a))?),
             None => Ok(()),
         }
     }
 
-    /// Handles one event; false for a deadline timer that had nothing left to do.
-    fn handle(&mut self, event: SimEvent) -> Result<bool, RunError> {
+    /// Handles one of the run's own events.
+    fn handle(&mut self, event: SimEvent) -> Result<(), RunError> {
         match event {
             SimEvent::Arrival(a) => {
                 self.schedule_next_arrival()?;
                 self.place(&a)?;
                 if let Some(delay) = a.retry_after {
-                    self.schedule(
-                        self.now.checked_add(delay).unwrap_or(self.now),
-                        SimEvent::Retry(a),
-                    )?;
+                    let now = self.driver.now();
+                    let at = now.checked_add(delay).unwrap_or(now);
+                    self.driver.agenda_mut().schedule(at, SimEvent::Retry(a))?;
                 }
-                Ok(true)
+                Ok(())
             }
-            SimEvent::Retry(a) => self.place(&a).map(|()| true),
-            SimEvent::Timer(timer) => {
-                let Timer::PickupDeadline { order, guard } = timer;
-                let waiting_for_pickup = self
-                    .engine
-                    .order(order)
-                    .is_ok_and(|o| o.guard == guard && o.is_lapsed_at(self.now));
-                if waiting_for_pickup {
-                    self.apply("timer", timer.command())?.map_err(internal)?;
-                }
-                Ok(waiting_for_pickup)
-            }
+            SimEvent::Retry(a) => self.place(&a),
             SimEvent::Act(action) => {
-                let command = action.command(&self.engine).map_err(internal)?;
-                match (action, self.apply(action.name(), command)?) {
-                    (Action::Pickup(..), Err(Refusal::OrderCancelled)) => {
-                        self.stats.pickup_refused_cancelled += 1
-                    }
-                    (Action::Cancel(_), Err(Refusal::AlreadyPickedUp)) => {
-                        self.stats.cancel_refused_picked_up += 1
-                    }
-                    (Action::Cancel(_), Err(Refusal::AlreadyDelivered)) => {
-                        self.stats.cancel_refused_delivered += 1
-                    }
-                    _ => {}
-                }
-                Ok(true)
+                let command = action.command(self.driver.engine()).map_err(internal)?;
+                // A refusal is part of the run: the books count and report it.
+                self.apply(&command).map(|_| ())
             }
         }
     }
@@ -290,116 +264,110 @@ impl<'a> LoadRun<'a> {
             item: ItemId(a.item),
             key,
         };
-        let placed_before = self.engine.orders_placed();
-        self.apply("place", command)?.map_err(internal)?;
-        if self.engine.orders_placed() == placed_before {
+        let placed_before = self.driver.engine().orders_placed();
+        self.apply(&command)?.map_err(internal)?;
+        let engine = self.driver.engine();
+        if engine.orders_placed() == placed_before {
             return Ok(());
         }
-        if self.engine.orders().len() > self.resident_limit {
+        if engine.orders().len() > self.resident_limit {
             return Err(RunError::TooLarge(format!(
                 "more than {} orders were in memory at once at virtual time {}: an order stays \
                  until it and every earlier order have ended, and the pickup deadline ({}) keeps \
                  unassigned and no-show orders that long; shorten the deadline, lower the rate or add drivers",
                 self.resident_limit,
-                self.now.clock(),
+                self.driver.now().clock(),
                 self.scenario.dispatch.pickup_deadline.0
             )));
         }
         // A new order: its own stream decides the sender's cancellation and the rating.
+        let now = self.driver.now();
         match self
+            .books
             .behaviour
-            .on_created(OrderId(placed_before), a.index, self.now)
+            .on_created(OrderId(placed_before), a.index, now)
         {
-            Some((at, action)) => self.schedule(at, SimEvent::Act(action)),
+            Some((at, action)) => {
+                let (engine, agenda) = self.driver.engine_and_agenda();
+                self.books.schedule(engine, agenda, at, SimEvent::Act(action))
+            }
             None => Ok(()),
         }
     }
 
-    /// Applies a command, records its effects, and returns the engine's verdict.
-    fn apply(&mut self, what: &str, command: Command) -> Result<Result<(), Refusal>, RunError> {
-        let mut fx = std::mem::take(&mut self.fx);
-        let verdict = match self.engine.apply_into(self.now, &command, &mut fx) {
-            Ok(_) => self.effects(&fx).map(|()| Ok(())),
-            Err(refusal) if self.reports.wants_events() => {
-                let detail = format!("{what}:{refusal}");
-                let driver = command
-                    .driver()
-                    .map_or("", |d| self.engine.drivers()[d.index()].name.as_str());
-                let logged = self
-                    .reports
-                    .event(self.now, "refused", command.order(), driver, &detail);
-                logged.map(|()| Err(refusal)).map_err(RunError::from)
-            }
-            Err(refusal) => Ok(Err(refusal)),
-        };
-        self.fx = fx;
-        verdict
-    }
-
-    fn effects(&mut self, outcome: &Effects) -> Result<(), RunError> {
-        for event in &outcome.events {
-            self.record(event)?;
-        }
-        for timer in &outcome.timers {
-            self.schedule(timer.at, SimEvent::Timer(timer.timer))?;
-        }
-        for notice in &outcome.notices {
-            if self.reports.wants_notifications() {
-                for delivery in notify::deliveries(&self.engine, self.now, notice) {
-                    self.reports.notification(&delivery)?;
-                    self.stats.notifications_sent += 1;
-                }
-            } else {
-                self.stats.notifications_sent += u64::from(match notice.to {
-                    Party::Customer(c) => self.customer_channels[c.index()],
-                    Party::Driver(d) => self.driver_channels[d.index()],
-                    Party::Restaurant(_) => notify::channel_count(&self.engine, notice.to) as u8,
-                });
-            }
-        }
-        Ok(())
-    }
-
-    fn record(&mut self, event: &Event) -> Result<(), RunError> {
-        let name = |e: &Engine, d: DriverId| e.drivers()[d.index()].name.clone();
-        let (kind, order, driver) = (event.kind(), event.order(), event.driver());
-        match event {
-            Event::Placed(_) => {
-                self.stats.orders_placed += 1;
-                self.refs.push_back(0);
-            }
-            Event::DuplicatePrevented(_) => self.stats.duplicates_prevented += 1,
-            Event::Rated(..) => self.stats.ratings += 1,
-            _ => {}
-        }
-        if let Some((at, action)) = self.behaviour.on_event(&self.engine, self.now, event) {
-            self.schedule(at, SimEvent::Act(action))?;
-        }
-        if self.reports.wants_events() {
-            let driver = driver.map(|d| name(&self.engine, d)).unwrap_or_default();
-            self.reports
-                .event(self.now, kind, Some(order), &driver, &event.detail())?;
-        }
-        Ok(())
+    /// Applies a command at the current instant, the books following each step.
+    fn apply(&mut self, command: &Command) -> Result<Result<Reply, Refusal>, RunError> {
+        let books = &mut self.books;
+        self.driver.apply(command, |e: &Engine, s: &Step<'_>, a: &mut _| {
+            books.on_step(e, s, a)
+        })
     }
 
     /// Retires ended orders that no queued event names, oldest first, into `orders.csv`.
     fn retire_finished(&mut self) -> Result<(), RunError> {
-        while self.refs.front() == Some(&0) {
-            let Some(order) = self.engine.retire_oldest_finished() else {
+        while self.books.refs.front() == Some(&0) {
+            let Some(order) = self.driver.engine_mut().retire_oldest_finished() else {
                 break;
             };
-            self.refs.pop_front();
-            self.behaviour.forget_oldest();
-            self.stats.record_finished(&order);
-            self.reports.order(&self.engine, &order)?;
+            self.books.refs.pop_front();
+            self.books.behaviour.forget_oldest();
+            self.books.recorder.stats.record_finished(&order);
+            self.books.reports.order(self.driver.engine(), &order)?;
         }
         Ok(())
     }
 
     fn summary(&mut self) -> Vec<(String, String)> {
-        self.stats.no_shows = self.behaviour.no_shows;
-        crate::report::summary_rows(self.scenario, self.seed, &self.engine, &self.stats)
+        let stats = &mut self.books.recorder.stats;
+        stats.no_shows = self.books.behaviour.no_shows;
+        crate::report::summary_rows(self.scenario, self.seed, self.driver.engine(), stats)
+    }
+}
+
+impl Books<'_> {
+    /// What the run does after each step: counts it and writes its rows, notes new orders
+    /// as resident, and schedules what the behaviour model does next.
+    fn on_step(
+        &mut self,
+        engine: &Engine,
+        step: &Step<'_>,
+        agenda: &mut Agenda<SimEvent>,
+    ) -> Result<(), RunError> {
+        self.recorder.count(engine, step);
+        write_rows(self.reports, engine, step)?;
+        if step.result.is_err() {
+            return Ok(());
+        }
+        for event in &step.effects.events {
+            if let Event::Placed(_) = event {
+                self.refs.push_back(0);
+            }
+            if let Some((at, action)) = self.behaviour.on_event(engine, step.at, event) {
+                self.schedule(engine, agenda, at, SimEvent::Act(action))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn refs_mut(&mut self, engine: &Engine, order: OrderId) -> Option<&mut u32> {
+        let first = engine.orders().front()?.id.0;
+        self.refs.get_mut(order.0.checked_sub(first)? as usize)
+    }
+
+    /// Schedules one of the run's events, counting the order it keeps resident.
+    fn schedule(
+        &mut self,
+        engine: &Engine,
+        agenda: &mut Agenda<SimEvent>,
+        at: Millis,
+        event: SimEvent,
+    ) -> Result<(), RunError> {
+        if let Some(order) = event.holds() {
+            if let Some(count) = self.refs_mut(engine, order) {
+                *count += 1;
+            }
+        }
+        Ok(agenda.schedule(at, event)?)
     }
 }
 

@@ -76,6 +76,11 @@ impl<T> EventQueue<T> {
         self.heap.peek().map(|Reverse(e)| e.at)
     }
 
+    /// The next event and its instant, left in the queue.
+    pub fn peek(&self) -> Option<(Millis, &T)> {
+        self.heap.peek().map(|Reverse(e)| (e.at, &e.event))
+    }
+
     /// Removes and returns the next event if it is due at or before `now`, with its
     /// instant and sequence number.
     pub fn pop_due(&mut self, now: Millis) -> Option<(Millis, u64, T)> {

@@ -13,10 +13,12 @@
 //! would buy nothing but risk.
 //!
 //! Time: the engine, not the timer thread, decides when a deadline takes effect (SPEC §2).
-//! The shared state keeps every pending timer (from each operation's `effects.timers`) in
-//! (time, sequence) order. Before a command is applied at instant `at`, every pending timer
-//! due at or before `at` is fired first, each at its own due instant, with its follow-ups
-//! computed like any command's, in the same critical section. So a deadline frees its
+//! The shared state runs the engine with the driver loop every shell uses
+//! ([`courier_sim::sim::driver`]), which keeps every pending timer (from each operation's
+//! `effects.timers`) in (time, sequence) order; this file adds only the lock and the log.
+//! Before a command is applied at instant `at`, every pending timer due at or before `at`
+//! is fired first, each at its own due instant, with its follow-ups computed like any
+//! command's, in the same critical section. So a deadline frees its
 //! driver and records `cancelled_ms` at exactly created + deadline however late any thread
 //! runs, and the log's instants never go backwards: a pending timer is never earlier than
 //! the last logged instant, since each operation fires everything due by its own instant
@@ -25,10 +27,10 @@
 //! first changes nothing but the log entry's [`Origin`].
 //!
 //! The timer thread waits on a [`TimedQueue`] of wake-ups (one per timer set, pushed by
-//! whoever applied the operation) rather than on the engine's own timer queue: waiting
+//! whoever applied the operation) rather than on the driver's agenda: waiting
 //! then never holds the engine's lock nor needs a condition variable tied to it, the same
 //! model-checked queue serves workers and timer thread alike, and a wake-up whose timer a
-//! command already fired simply finds nothing due. The engine's queue stays the only
+//! command already fired simply finds nothing due. The driver's agenda stays the only
 //! authority on what fires and when.
 
 pub use super::clock::{Clock, ManualClock, WallClock};
@@ -36,8 +38,9 @@ pub use super::timed_queue::{Progress, TimedQueue};
 
 use super::poison::lock;
 use super::sync::Mutex;
-use courier_sim::engine::{Command, Effects, Engine, Event, Refusal, Reply, Timer, TimerRequest};
-use courier_sim::sim::EventQueue;
+use courier_sim::engine::{Command, Effects, Engine, Event, Refusal, Reply, TimerRequest};
+use courier_sim::sim::driver::{Driver, Step as DriverStep};
+use courier_sim::sim::queue::SequenceExhausted;
 use courier_sim::threaded::log::{LogEntry, Origin};
 use courier_sim::time::Millis;
 
@@ -122,14 +125,13 @@ pub struct Parts<S> {
 }
 
 struct EngineState<S> {
-    engine: Engine,
+    /// The engine, the last instant and the pending deadline timers, driven by the loop
+    /// every shell uses: the lock and the log are all this file adds.
+    driver: Driver,
     companion: S,
     log: Vec<LogEntry>,
-    last: Millis,
     /// Orders neither delivered nor cancelled.
     live_orders: u64,
-    /// Deadline timers set and not yet fired, in (time, sequence) order.
-    timers: EventQueue<Timer>,
 }
 
 /// The follow-up a caller computes after each operation, under the lock.
@@ -138,70 +140,99 @@ impl<S, F, T: FnMut(&Engine, &mut S, &Step<'_>) -> F> FollowUp<S, F> for T {}
 
 impl<S> EngineState<S> {
     /// Fires, in (time, sequence) order, every pending timer due at or before `by`, each
-    /// at its own due instant.
+    /// at its own due instant. (`due` is never before the last logged instant, see the
+    /// module docs; the driver's clock never goes back should that ever break, and the
+    /// checker would see it.)
     fn fire_due<F>(&mut self, by: Millis, origin: Origin, follow_up: &mut impl FollowUp<S, F>) -> Vec<Op<F>> {
         let mut fired = Vec::new();
-        while let Some((due, _, timer)) = self.timers.pop_due(by) {
-            // `due` is never before `last` (see the module docs); `max` only keeps the
-            // log's order of instants should that ever break, and the checker would see it.
-            let at = due.max(self.last);
-            let command = timer.command();
-            let mut fx = Effects::default();
-            let result = self.engine.apply_into(at, &command, &mut fx);
-            fired.push(self.record(at, origin, command, result, fx, follow_up));
-        }
+        let (driver, mut logbook) = self.split(origin, follow_up, &mut fired);
+        // Sequence exhaustion needs 2^64 timers; a dropped one there is the least harm.
+        let _ = driver.fire_due(by, |engine: &Engine, step: &DriverStep<'_>, _: &mut _| {
+            logbook.record(engine, step)
+        });
         fired
     }
 
-    /// Logs an applied operation, keeps its timers, and computes its follow-up.
-    fn record<F>(
-        &mut self,
-        at: Millis,
+    /// Applies `command` at the driver's instant and logs it.
+    fn apply<F>(&mut self, command: &Command, follow_up: &mut impl FollowUp<S, F>) -> Op<F> {
+        let mut applied = Vec::with_capacity(1);
+        let (driver, mut logbook) = self.split(Origin::Command, follow_up, &mut applied);
+        let _ = driver.apply(command, |engine: &Engine, step: &DriverStep<'_>, _: &mut _| {
+            logbook.record(engine, step)
+        });
+        applied
+            .pop()
+            .unwrap_or_else(|| unreachable!("every applied command is logged"))
+    }
+
+    /// The driver, and the log book its steps are recorded in.
+    fn split<'a, F, U: FollowUp<S, F>>(
+        &'a mut self,
         origin: Origin,
-        command: Command,
-        result: Result<Reply, Refusal>,
-        effects: Effects,
-        follow_up: &mut impl FollowUp<S, F>,
-    ) -> Op<F> {
-        self.last = self.last.max(at);
-        for event in &effects.events {
+        follow_up: &'a mut U,
+        ops: &'a mut Vec<Op<F>>,
+    ) -> (&'a mut Driver, LogBook<'a, S, F, U>) {
+        let logbook = LogBook {
+            origin,
+            companion: &mut self.companion,
+            log: &mut self.log,
+            live_orders: &mut self.live_orders,
+            follow_up,
+            ops,
+        };
+        (&mut self.driver, logbook)
+    }
+}
+
+/// Where one call's steps are recorded, under the lock: the log, the live-order count, and
+/// the caller's follow-up with its operations.
+struct LogBook<'a, S, F, U> {
+    origin: Origin,
+    companion: &'a mut S,
+    log: &'a mut Vec<LogEntry>,
+    live_orders: &'a mut u64,
+    follow_up: &'a mut U,
+    ops: &'a mut Vec<Op<F>>,
+}
+
+impl<S, F, U: FollowUp<S, F>> LogBook<'_, S, F, U> {
+    /// Logs an applied operation and computes its follow-up.
+    fn record(&mut self, engine: &Engine, applied: &DriverStep<'_>) -> Result<(), SequenceExhausted> {
+        for event in &applied.effects.events {
             match event {
-                Event::Placed(_) => self.live_orders += 1,
+                Event::Placed(_) => *self.live_orders += 1,
                 Event::Delivered(..) | Event::Cancelled(..) => {
-                    self.live_orders = self.live_orders.saturating_sub(1)
+                    *self.live_orders = self.live_orders.saturating_sub(1)
                 }
                 _ => {}
             }
         }
-        for request in &effects.timers {
-            // Sequence exhaustion needs 2^64 timers; a dropped one there is the least harm.
-            let _ = self.timers.push(request.at, request.timer);
-        }
         let seq = self.log.len() as u64;
         let step = Step {
             seq,
-            at,
-            origin,
-            command: &command,
-            result: &result,
-            effects: &effects,
+            at: applied.at,
+            origin: self.origin,
+            command: applied.command,
+            result: applied.result,
+            effects: applied.effects,
         };
-        let follow_up = follow_up(&self.engine, &mut self.companion, &step);
+        let follow_up = (self.follow_up)(engine, self.companion, &step);
         self.log.push(LogEntry {
             seq,
-            at,
-            origin,
-            command,
-            result: result.clone(),
+            at: applied.at,
+            origin: self.origin,
+            command: applied.command.clone(),
+            result: applied.result.clone(),
         });
-        Op {
+        self.ops.push(Op {
             seq,
-            at,
-            origin,
-            result,
-            effects,
+            at: applied.at,
+            origin: self.origin,
+            result: applied.result.clone(),
+            effects: applied.effects.clone(),
             follow_up,
-        }
+        });
+        Ok(())
     }
 }
 
@@ -216,12 +247,10 @@ impl<S> SharedEngine<S> {
     /// Shares `engine` (with `companion`) under `locking`.
     pub fn new(engine: Engine, companion: S, locking: Locking) -> Self {
         let state = EngineState {
-            engine,
+            driver: Driver::new(engine),
             companion,
             log: Vec::new(),
-            last: Millis::ZERO,
             live_orders: 0,
-            timers: EventQueue::new(),
         };
         SharedEngine {
             state: Mutex::new(state),
@@ -238,25 +267,21 @@ impl<S> SharedEngine<S> {
         command: Command,
         mut follow_up: impl FollowUp<S, F>,
     ) -> Applied<F> {
-        let mut fx = Effects::default();
         let mut state = lock(&self.state);
         // Read the clock under the lock, so instants never go backwards in log order.
-        let at = clock.now().max(state.last);
+        let at = clock.now().max(state.driver.now());
         let fired = state.fire_due(at, Origin::TimerBeforeCommand, &mut follow_up);
-        let result = match self.locking {
-            Locking::Correct => state.engine.apply_into(at, &command, &mut fx),
-            Locking::CheckThenAct => {
-                let mut snapshot = state.engine.clone();
-                drop(state);
-                // Another thread may run here: that is the bug this variant plants.
-                super::sync::thread::yield_now();
-                let result = snapshot.apply_into(at, &command, &mut fx);
-                state = lock(&self.state);
-                state.engine = snapshot;
-                result
-            }
-        };
-        let command = state.record(at, Origin::Command, command, result, fx, &mut follow_up);
+        state.driver.advance_to(at);
+        if self.locking == Locking::CheckThenAct {
+            let snapshot = state.driver.engine().clone();
+            drop(state);
+            // Another thread may run here: that is the bug this variant plants. Its
+            // changes are lost when the stale snapshot is written back.
+            super::sync::thread::yield_now();
+            state = lock(&self.state);
+            *state.driver.engine_mut() = snapshot;
+        }
+        let command = state.apply(&command, &mut follow_up);
         Applied { fired, command }
     }
 
@@ -268,7 +293,7 @@ impl<S> SharedEngine<S> {
 
     /// The instant of the earliest pending timer.
     pub fn next_timer(&self) -> Option<Millis> {
-        lock(&self.state).timers.next_time()
+        lock(&self.state).driver.next_due()
     }
 
     /// Changes the engine's settings (refused once an order exists). Settings are not
@@ -277,7 +302,7 @@ impl<S> SharedEngine<S> {
         &self,
         change: impl FnOnce(&mut courier_sim::engine::EngineConfig),
     ) -> Result<(), courier_sim::engine::ConfigError> {
-        lock(&self.state).engine.reconfigure(change)
+        lock(&self.state).driver.engine_mut().reconfigure(change)
     }
 
     /// Orders neither delivered nor cancelled.
@@ -288,27 +313,25 @@ impl<S> SharedEngine<S> {
     /// Runs `f` on the engine under the lock.
     pub fn read<R>(&self, f: impl FnOnce(&Engine, &S) -> R) -> R {
         let state = lock(&self.state);
-        f(&state.engine, &state.companion)
+        f(state.driver.engine(), &state.companion)
     }
 
     /// Runs `f` on the engine and the companion (mutable) under the lock.
     pub fn with_companion<R>(&self, f: impl FnOnce(&Engine, &mut S) -> R) -> R {
         let mut state = lock(&self.state);
         let state = &mut *state;
-        f(&state.engine, &mut state.companion)
+        f(state.driver.engine(), &mut state.companion)
     }
 
     /// The final engine, companion, log and pending timers.
     pub fn into_parts(self) -> Parts<S> {
-        let mut state = self
+        let state = self
             .state
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let pending = std::iter::from_fn(|| state.timers.pop())
-            .map(|(at, _, timer)| TimerRequest { at, timer })
-            .collect();
+        let (engine, pending) = state.driver.into_parts();
         Parts {
-            engine: state.engine,
+            engine,
             companion: state.companion,
             log: state.log,
             pending,

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::{Races, Verdict};
 use crate::engine::{
-    CancelReason, Command, Engine, Event, NoticeKind, OrderId, OrderStatus, Outcome, Profile, Refusal,
+    CancelReason, Command, Effects, Engine, Event, NoticeKind, OrderId, OrderStatus, Profile, Refusal,
 };
 use crate::threaded::log::LogEntry;
 use crate::time::Millis;
@@ -17,11 +17,11 @@ use crate::time::Millis;
 /// Steps between two checks of the whole state.
 pub(super) const FULL_CHECK_EVERY: u64 = 1024;
 
-/// The orders whose deadline `outcome` itself set due by `at`, its own instant (a zero
+/// The orders whose deadline the step's `effects` themselves set due by `at`, its own instant (a zero
 /// pickup deadline). Such a deadline fires right after the step, before the next command
 /// (SPEC §2), so it is rightly still pending when the step is checked.
-pub(super) fn set_due_by(at: Millis, outcome: &Outcome) -> Vec<OrderId> {
-    outcome
+pub(super) fn set_due_by(at: Millis, effects: &Effects) -> Vec<OrderId> {
+    effects
         .timers
         .iter()
         .filter(|request| request.at <= at)
@@ -53,13 +53,13 @@ pub(super) fn check_all(
 pub(super) fn check_touched(
     engine: &Engine,
     entry: &LogEntry,
-    outcome: &Outcome,
+    effects: &Effects,
     deadlines_fired: bool,
     pending: &[OrderId],
 ) -> Result<(), String> {
     let mut orders: Vec<OrderId> = entry.command.order().into_iter().collect();
     let mut drivers = Vec::new();
-    for event in &outcome.events {
+    for event in &effects.events {
         orders.push(event.order());
         drivers.extend(event.driver());
     }
@@ -77,10 +77,10 @@ pub(super) fn follow_histories(
     verdict: &mut Verdict,
     history: &mut BTreeMap<OrderId, Vec<OrderStatus>>,
     entry: &LogEntry,
-    outcome: &Outcome,
+    effects: &Effects,
     profile: Profile,
 ) {
-    for event in &outcome.events {
+    for event in &effects.events {
         let order = event.order();
         let Some(status) = event.status_after(profile) else {
             continue;
@@ -102,13 +102,13 @@ pub(super) fn follow_histories(
 
 /// Every transition is told to exactly the people SPEC §3.12 (parcel) or §8.2.12 (food)
 /// names, and nothing else is. Written from the SPEC's lists, apart from the engine's code.
-pub(super) fn check_notices(verdict: &mut Verdict, entry: &LogEntry, outcome: &Outcome, profile: Profile) {
+pub(super) fn check_notices(verdict: &mut Verdict, entry: &LogEntry, effects: &Effects, profile: Profile) {
     let food = profile == Profile::Food;
     // A parcel has two customers to tell; a meal one customer and (for some kinds) its
     // restaurant.
     let parties = 2;
     let mut expected: BTreeMap<(NoticeKind, OrderId), usize> = BTreeMap::new();
-    for event in &outcome.events {
+    for event in &effects.events {
         let told: &[(NoticeKind, usize)] = match *event {
             Event::Placed(_) => &[(NoticeKind::Placed, parties)],
             Event::Assigned(..) => &[(NoticeKind::Assigned, parties + 1)],
@@ -128,7 +128,7 @@ pub(super) fn check_notices(verdict: &mut Verdict, entry: &LogEntry, outcome: &O
         }
     }
     let mut sent: BTreeMap<(NoticeKind, OrderId), usize> = BTreeMap::new();
-    for notice in &outcome.notices {
+    for notice in &effects.notices {
         *sent.entry((notice.kind, notice.order)).or_default() += 1;
     }
     if expected != sent {
@@ -141,11 +141,11 @@ pub(super) fn check_notices(verdict: &mut Verdict, entry: &LogEntry, outcome: &O
 
 /// Counts the races an applied operation shows: a placement that waited, a freed driver
 /// that took a waiting order.
-pub(super) fn count_races(races: &mut Races, command: &Command, outcome: &Outcome) {
-    let assigned = outcome.events.iter().any(|e| matches!(e, Event::Assigned(..)));
+pub(super) fn count_races(races: &mut Races, command: &Command, effects: &Effects) {
+    let assigned = effects.events.iter().any(|e| matches!(e, Event::Assigned(..)));
     match command {
         Command::PlaceOrder { .. }
-            if !assigned && outcome.events.iter().any(|e| matches!(e, Event::Placed(_))) =>
+            if !assigned && effects.events.iter().any(|e| matches!(e, Event::Placed(_))) =>
         {
             races.placements_waited += 1
         }

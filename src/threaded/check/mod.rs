@@ -35,8 +35,9 @@ use std::collections::BTreeMap;
 
 use super::log::{LogEntry, Origin};
 use crate::engine::{
-    CancelReason, Engine, EngineConfig, Event, OrderId, OrderStatus, Outcome, Refusal, Timer, TimerRequest,
+    CancelReason, Command, Effects, Engine, EngineConfig, Event, OrderId, OrderStatus, Timer, TimerRequest,
 };
+use crate::sim::driver::Step;
 use crate::sim::EventQueue;
 use invariants::{
     check_all, check_notices, check_touched, count_races, count_refusal, follow_histories, set_due_by,
@@ -58,12 +59,10 @@ pub struct Run<'a> {
 
 /// Checks a threaded run: its commands applied from an empty engine with its settings,
 /// with the replay firing its own timers, must reproduce every logged result and firing
-/// and end in the run's final state. Each replayed operation's outcome (or refusal) is
-/// handed to `on_operation`, in replay order, for the reports.
-pub fn check(
-    run: Run<'_>,
-    on_operation: impl FnMut(&LogEntry, &Engine, Result<&Outcome, Refusal>),
-) -> Verdict {
+/// and end in the run's final state. Each replayed operation (as a [`Step`] of the driver
+/// loop, so the reports record it as the virtual clock would) is handed to `on_operation`,
+/// in replay order, for the reports.
+pub fn check(run: Run<'_>, on_operation: impl FnMut(&LogEntry, &Engine, &Step<'_>)) -> Verdict {
     let mut verdict = Verdict {
         operations: run.log.len() as u64,
         replay_identical: true,
@@ -81,6 +80,7 @@ pub fn check(
         verdict,
         engine,
         timers: EventQueue::new(),
+        effects: Effects::default(),
         history: BTreeMap::new(),
         cancelled_on_the_way: Vec::new(),
         on_operation,
@@ -146,13 +146,15 @@ struct Replay<F> {
     verdict: Verdict,
     engine: Engine,
     timers: EventQueue<Timer>,
+    /// Reused for every replayed step's effects.
+    effects: Effects,
     history: BTreeMap<OrderId, Vec<OrderStatus>>,
     /// Orders that deadlines fired on the way in of the command being replayed cancelled.
     cancelled_on_the_way: Vec<OrderId>,
     on_operation: F,
 }
 
-impl<F: FnMut(&LogEntry, &Engine, Result<&Outcome, Refusal>)> Replay<F> {
+impl<F: FnMut(&LogEntry, &Engine, &Step<'_>)> Replay<F> {
     /// A logged command: first the replay's own timers due by its instant (each of which
     /// the run should have fired, and logged, before it), then the command.
     fn command(&mut self, entry: &LogEntry) {
@@ -221,18 +223,18 @@ impl<F: FnMut(&LogEntry, &Engine, Result<&Outcome, Refusal>)> Replay<F> {
     /// Applies one operation to the replay and checks it. `compare` says whether the
     /// entry's result is the run's (and so must match).
     fn step(&mut self, entry: &LogEntry, compare: bool) {
-        let replayed = self.engine.apply(entry.at, &entry.command);
-        if let Ok(outcome) = &replayed {
-            for request in &outcome.timers {
+        let mut effects = std::mem::take(&mut self.effects);
+        let replayed = self.engine.apply_into(entry.at, &entry.command, &mut effects);
+        if replayed.is_ok() {
+            for request in &effects.timers {
                 let _ = self.timers.push(request.at, request.timer);
             }
         }
-        let replayed_result = replayed.as_ref().map(|o| o.reply.clone()).map_err(|r| *r);
-        if compare && replayed_result != entry.result {
+        if compare && replayed != entry.result {
             self.verdict.replay_identical = false;
             self.verdict.violation(format!(
                 "seq {} at {:?}: {:?} gave {:?} live but {:?} on replay",
-                entry.seq, entry.at, entry.command, entry.result, replayed_result
+                entry.seq, entry.at, entry.command, entry.result, replayed
             ));
         }
         // What this step touched is checked at once; the whole state every so often and
@@ -243,13 +245,13 @@ impl<F: FnMut(&LogEntry, &Engine, Result<&Outcome, Refusal>)> Replay<F> {
         // be queued behind it.
         let deadlines_fired = !entry.origin.is_timer();
         let pending = match &replayed {
-            Ok(outcome) => set_due_by(entry.at, outcome),
+            Ok(_) => set_due_by(entry.at, &effects),
             Err(_) => Vec::new(),
         };
         let full = entry.seq.is_multiple_of(FULL_CHECK_EVERY);
         let checked = match (full, &replayed) {
             (true, _) => check_all(&self.engine, entry.at, deadlines_fired, &pending),
-            (false, Ok(outcome)) => check_touched(&self.engine, entry, outcome, deadlines_fired, &pending),
+            (false, Ok(_)) => check_touched(&self.engine, entry, &effects, deadlines_fired, &pending),
             (false, Err(_)) => Ok(()),
         };
         if let Err(e) = checked {
@@ -259,19 +261,18 @@ impl<F: FnMut(&LogEntry, &Engine, Result<&Outcome, Refusal>)> Replay<F> {
             ));
         }
         match &replayed {
-            Ok(outcome) => {
+            Ok(_) => {
                 if entry.origin == Origin::TimerBeforeCommand {
-                    for event in &outcome.events {
+                    for event in &effects.events {
                         if let Event::Cancelled(order, _, CancelReason::NoPickup) = *event {
                             self.cancelled_on_the_way.push(order);
                         }
                     }
                 }
                 let profile = self.engine.config().profile;
-                follow_histories(&mut self.verdict, &mut self.history, entry, outcome, profile);
-                check_notices(&mut self.verdict, entry, outcome, profile);
-                count_races(&mut self.verdict.races, &entry.command, outcome);
-                (self.on_operation)(entry, &self.engine, Ok(outcome));
+                follow_histories(&mut self.verdict, &mut self.history, entry, &effects, profile);
+                check_notices(&mut self.verdict, entry, &effects, profile);
+                count_races(&mut self.verdict.races, &entry.command, &effects);
             }
             Err(refusal) => {
                 self.verdict.refused += 1;
@@ -286,8 +287,21 @@ impl<F: FnMut(&LogEntry, &Engine, Result<&Outcome, Refusal>)> Replay<F> {
                     *refusal,
                     on_the_way,
                 );
-                (self.on_operation)(entry, &self.engine, Err(*refusal));
             }
         }
+        let step = Step {
+            at: entry.at,
+            command: &entry.command,
+            timer: match entry.command {
+                Command::ExpireDeadline { order, guard } if entry.origin.is_timer() => {
+                    Some(Timer::PickupDeadline { order, guard })
+                }
+                _ => None,
+            },
+            result: &replayed,
+            effects: &effects,
+        };
+        (self.on_operation)(entry, &self.engine, &step);
+        self.effects = effects;
     }
 }

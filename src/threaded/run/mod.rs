@@ -24,7 +24,8 @@
 //!   meant, and the run reports lag (see [`Lateness`]).
 //!
 //! The run's result and what it means for the user are in `ending.rs`; the summary counters
-//! and report rows derived from the replay in `replay_reports.rs`.
+//! the log gives at once in `replay_reports.rs`. Each replayed operation is counted and
+//! written by the same recorder as the virtual clock's (`sim::record`).
 
 mod ending;
 mod replay_reports;
@@ -47,8 +48,9 @@ use crate::scenario::Scenario;
 use crate::sim::arrivals::{Arrival, Arrivals};
 use crate::sim::behaviour::{Action, Behaviour};
 use crate::sim::load::{arrivals, engine_config, onboarding, Progress as Ticks, RunError};
+use crate::sim::record::{write_rows, Recorder};
 use crate::time::Millis;
-use replay_reports::{count, counters_from_log, report_operation};
+use replay_reports::counters_from_log;
 
 /// The most orders a threaded run may expect: it keeps every order and every logged
 /// operation in memory for its replay (about 1 KB an order in all).
@@ -268,7 +270,7 @@ fn run_prepared<C: Clock + Send>(
     let parts = world.shared.into_parts();
     let (engine, behaviour, log) = (parts.engine, parts.companion, parts.log);
 
-    let mut stats = counters_from_log(scenario.horizon.0, &log, behaviour.no_shows);
+    let mut recorder = Recorder::new(counters_from_log(scenario.horizon.0, &log, behaviour.no_shows));
     let mut report_error = None;
     let checked = check::Run {
         config: &config,
@@ -276,10 +278,12 @@ fn run_prepared<C: Clock + Send>(
         engine: &engine,
         pending: &parts.pending,
     };
-    let mut verdict = check::check(checked, |entry, replay, outcome| {
-        count(&mut stats, &entry.command, outcome, replay);
+    // Each operation is counted and written as it replays, not as it ran live, so the
+    // reports describe it exactly as the checker saw it, and as the virtual clock would.
+    let mut verdict = check::check(checked, |_, replay, step| {
+        recorder.count(replay, step);
         if let (Some(r), None) = (reports.as_mut(), &report_error) {
-            if let Err(e) = report_operation(r, entry, replay, outcome) {
+            if let Err(e) = write_rows(r, replay, step) {
                 report_error = Some(e);
             }
         }
@@ -292,6 +296,7 @@ fn run_prepared<C: Clock + Send>(
     if let Some(e) = report_error {
         return Err(RunError::Report(e));
     }
+    let mut stats = recorder.stats;
     for order in engine.orders() {
         stats.record_finished(order);
     }

@@ -1,0 +1,115 @@
+//! What an applied step leaves in a run's books: the summary counters
+//! ([`Recorder::count`]) and the rows of the event and notification reports
+//! ([`write_rows`]). The virtual-clock load run records each step as its driver applies it;
+//! the threaded run records each step as its checker replays it. Both go through these two
+//! functions, so the two modes' reports cannot drift apart.
+
+use super::driver::Step;
+use crate::engine::{Command, CustomerId, DriverId, Engine, Event, Party, Refusal};
+use crate::notify;
+use crate::report::{ReportError, Reports, Stats};
+
+/// The summary counters of a run, and how many channels reach each party.
+#[derive(Debug)]
+pub struct Recorder {
+    /// The counters so far.
+    pub stats: Stats,
+    /// Channels that reach each customer and driver, counted once up front: a load run's
+    /// notices then never touch the (large, cache-unfriendly) contact records. Parties
+    /// onboarded later are looked up in the engine.
+    customer_channels: Vec<u8>,
+    driver_channels: Vec<u8>,
+}
+
+impl Recorder {
+    /// Counts into `stats`, looking each notified party's channels up in the engine.
+    pub fn new(stats: Stats) -> Recorder {
+        Recorder {
+            stats,
+            customer_channels: Vec::new(),
+            driver_channels: Vec::new(),
+        }
+    }
+
+    /// Counts the channels of the customers and drivers `engine` has now, once.
+    pub fn with_channels_of(mut self, engine: &Engine) -> Recorder {
+        let channels = |party| notify::channel_count(engine, party) as u8;
+        self.customer_channels = (0..engine.customers().len() as u32)
+            .map(|c| channels(Party::Customer(CustomerId(c))))
+            .collect();
+        self.driver_channels = (0..engine.drivers().len() as u32)
+            .map(|d| channels(Party::Driver(DriverId(d))))
+            .collect();
+        self
+    }
+
+    /// Takes one step into the counters: a refusal the summary counts, or the step's
+    /// placements, duplicates, ratings and messages sent (one per channel).
+    #[inline]
+    pub fn count(&mut self, engine: &Engine, step: &Step<'_>) {
+        let stats = &mut self.stats;
+        match (step.command, step.result) {
+            (_, Ok(_)) => {}
+            (Command::Pickup { .. }, Err(Refusal::OrderCancelled)) => {
+                return stats.pickup_refused_cancelled += 1
+            }
+            (Command::CancelOrder { .. }, Err(Refusal::AlreadyPickedUp)) => {
+                return stats.cancel_refused_picked_up += 1
+            }
+            (Command::CancelOrder { .. }, Err(Refusal::AlreadyDelivered)) => {
+                return stats.cancel_refused_delivered += 1
+            }
+            (_, Err(_)) => return,
+        }
+        for event in &step.effects.events {
+            match event {
+                Event::Placed(_) => stats.orders_placed += 1,
+                Event::DuplicatePrevented(_) => stats.duplicates_prevented += 1,
+                Event::Rated(..) => stats.ratings += 1,
+                _ => {}
+            }
+        }
+        for notice in &step.effects.notices {
+            let known = match notice.to {
+                Party::Customer(c) => self.customer_channels.get(c.index()),
+                Party::Driver(d) => self.driver_channels.get(d.index()),
+                Party::Restaurant(_) => None,
+            };
+            let channels = known.map_or_else(
+                || notify::channel_count(engine, notice.to) as u64,
+                |&n| u64::from(n),
+            );
+            self.stats.notifications_sent += channels;
+        }
+    }
+}
+
+/// Writes one step's rows, each kind only when the reports want it: a refusal, or the
+/// step's events and the deliveries of its notices.
+#[inline]
+pub fn write_rows(reports: &mut Reports, engine: &Engine, step: &Step<'_>) -> Result<(), ReportError> {
+    let driver_name = |d: DriverId| engine.drivers()[d.index()].name.as_str();
+    let at = step.at;
+    if let Err(refusal) = step.result {
+        if !reports.wants_events() {
+            return Ok(());
+        }
+        let detail = format!("{}:{refusal}", step.command.name());
+        let driver = step.command.driver().map_or("", driver_name);
+        return reports.event(at, "refused", step.command.order(), driver, &detail);
+    }
+    if reports.wants_events() {
+        for event in &step.effects.events {
+            let driver = event.driver().map_or("", driver_name);
+            reports.event(at, event.kind(), Some(event.order()), driver, &event.detail())?;
+        }
+    }
+    if reports.wants_notifications() {
+        for notice in &step.effects.notices {
+            for delivery in notify::deliveries(engine, at, notice) {
+                reports.notification(&delivery)?;
+            }
+        }
+    }
+    Ok(())
+}
