@@ -101,24 +101,8 @@ impl Engine {
             .checked_add(self.config.pickup_deadline)
             .unwrap_or(Millis::NEVER);
         self.orders.push(Order {
-            id,
-            sender,
-            recipient,
-            key: key.map(str::to_string),
-            status: OrderStatus::Created,
-            created_at: now,
             deadline,
-            guard: Guard::Creation,
-            assignments: 0,
-            queue_seq: None,
-            driver: None,
-            assigned_at: None,
-            picked_up_at: None,
-            delivered_at: None,
-            cancelled_at: None,
-            cancel_reason: None,
-            rating: None,
-            detail: OrderDetail::Parcel { item },
+            ..Order::new(id, (sender, recipient), key, now, OrderDetail::Parcel { item })
         });
         if let Some(k) = key {
             self.keys.insert(now, k, id, details, self.config.key_ttl);

@@ -205,6 +205,47 @@ pub enum OrderDetail {
 }
 
 impl Order {
+    /// A new order placed at `now`, in its profile's first status, unassigned, with no
+    /// deadline yet (a food order's starts at assignment; a parcel's caller sets it) and
+    /// no history.
+    pub fn new(
+        id: OrderId,
+        (sender, recipient): (CustomerId, CustomerId),
+        key: Option<&str>,
+        now: Millis,
+        detail: OrderDetail,
+    ) -> Order {
+        let parcel = matches!(detail, OrderDetail::Parcel { .. });
+        Order {
+            id,
+            sender,
+            recipient,
+            key: key.map(str::to_string),
+            status: if parcel {
+                OrderStatus::Created
+            } else {
+                OrderStatus::Pending
+            },
+            created_at: now,
+            deadline: Millis::NEVER,
+            guard: if parcel {
+                Guard::Creation
+            } else {
+                Guard::Assignment(0)
+            },
+            assignments: 0,
+            queue_seq: None,
+            driver: None,
+            assigned_at: None,
+            picked_up_at: None,
+            delivered_at: None,
+            cancelled_at: None,
+            cancel_reason: None,
+            rating: None,
+            detail,
+        }
+    }
+
     /// The profile whose rules it follows.
     pub fn profile(&self) -> Profile {
         match self.detail {

@@ -86,26 +86,16 @@ mod tests {
         let id = table.try_next_id().unwrap();
         assert_eq!(id, OrderId(u32::MAX - 1));
         table.orders.push_back(Order {
-            id,
-            sender: crate::engine::CustomerId(0),
-            recipient: crate::engine::CustomerId(1),
-            key: None,
             status: crate::engine::OrderStatus::Delivered,
-            created_at: crate::time::Millis::ZERO,
-            deadline: crate::time::Millis::ZERO,
-            guard: crate::engine::Guard::Creation,
-            assignments: 1,
-            queue_seq: None,
-            detail: crate::engine::OrderDetail::Parcel {
-                item: crate::engine::ItemId(0),
-            },
-            driver: None,
-            assigned_at: None,
-            picked_up_at: None,
-            delivered_at: None,
-            cancelled_at: None,
-            cancel_reason: None,
-            rating: None,
+            ..Order::new(
+                id,
+                (crate::engine::CustomerId(0), crate::engine::CustomerId(1)),
+                None,
+                crate::time::Millis::ZERO,
+                crate::engine::OrderDetail::Parcel {
+                    item: crate::engine::ItemId(0),
+                },
+            )
         });
         assert_eq!(table.try_next_id(), None);
         assert_eq!(table.next_id(), OrderId(u32::MAX));

@@ -5,8 +5,8 @@ use super::model::{FoodOrder, Invoice, Line, MAX_AMOUNT, MAX_QUANTITY};
 use crate::engine::geo::travel_ms;
 use crate::engine::keys::Placement;
 use crate::engine::{
-    CustomerId, Effects, Engine, Event, Guard, LatLon, NoticeKind, Order, OrderDetail, OrderStatus, Profile,
-    Refusal, Reply, RestaurantId,
+    CustomerId, Effects, Engine, Event, LatLon, NoticeKind, Order, OrderDetail, Profile, Refusal, Reply,
+    RestaurantId,
 };
 use crate::time::Millis;
 
@@ -91,36 +91,19 @@ impl Engine {
                 *stock -= u64::from(line.quantity);
             }
         }
-        self.orders.push(Order {
-            id,
-            sender: customer,
-            recipient: customer,
-            key: key.map(str::to_string),
-            status: OrderStatus::Pending,
-            created_at: now,
-            deadline: Millis::NEVER,
-            guard: Guard::Assignment(0),
-            assignments: 0,
-            queue_seq: None,
-            driver: None,
-            assigned_at: None,
-            picked_up_at: None,
-            delivered_at: None,
-            cancelled_at: None,
-            cancel_reason: None,
-            rating: None,
-            detail: OrderDetail::Food(Box::new(FoodOrder {
-                restaurant,
-                lines: lines.to_vec(),
-                prices,
-                invoice,
-                eta,
-                confirmed_at: None,
-                preparing_at: None,
-                ready_at: None,
-                failed_drivers: Vec::new(),
-            })),
-        });
+        let food = OrderDetail::Food(Box::new(FoodOrder {
+            restaurant,
+            lines: lines.to_vec(),
+            prices,
+            invoice,
+            eta,
+            confirmed_at: None,
+            preparing_at: None,
+            ready_at: None,
+            failed_drivers: Vec::new(),
+        }));
+        self.orders
+            .push(Order::new(id, (customer, customer), key, now, food));
         if let Some(k) = key {
             self.keys.insert(now, k, id, details, self.config.key_ttl);
         }
