@@ -287,8 +287,7 @@ impl Engine {
         fx: &mut Effects,
     ) -> Result<Reply, Refusal> {
         let order = self.order(id)?;
-        // A timer of a replaced deadline (an earlier assignment) finds another guard.
-        let current = order.guard == guard && order.is_lapsed_at(now);
+        let current = order.deadline_acts(guard, now);
         match guard {
             Guard::Creation => {
                 if current {

@@ -61,31 +61,11 @@ impl Engine {
                 "a stock is at most 1000000000".into()
             }),
             (Command::PlaceMeal { lines, tip, key, .. }, R::InvalidArgument) => {
-                if lines.is_empty() {
-                    return Some("an order needs at least one line".into());
-                }
-                if let Some(line) = lines
-                    .iter()
-                    .find(|l| !(1..=super::food::MAX_QUANTITY).contains(&l.quantity))
-                {
-                    return Some(format!("quantities are 1 to 99, found {}", line.quantity));
-                }
-                if lines
-                    .iter()
-                    .enumerate()
-                    .any(|(i, l)| lines[..i].iter().any(|m| m.item == l.item))
-                {
-                    return Some("an item appears on two lines".into());
-                }
-                if *tip > super::food::MAX_AMOUNT {
-                    return Some("a tip is at most 1000000000 cents".into());
-                }
-                if key.as_deref() == Some("") {
-                    return Some("an idempotency key cannot be empty".into());
-                }
-                key.as_deref()
-                    .and_then(|k| self.keys.live(k, now))
-                    .map(|first| format!("key was first used for {} with other details", first.order))
+                super::food::bad_meal(lines, *tip, key.as_deref()).or_else(|| {
+                    key.as_deref()
+                        .and_then(|k| self.keys.live(k, now))
+                        .map(|first| format!("key was first used for {} with other details", first.order))
+                })
             }
             (Command::PlaceMeal { restaurant, .. }, R::RestaurantClosed) => {
                 Some(format!("{} is closed", self.restaurant(*restaurant).ok()?.name))

@@ -45,16 +45,11 @@ impl Engine {
     /// again). The policy picks among the idle drivers who may take it; with none, it waits
     /// at its place in line.
     pub(super) fn order_assignable(&mut self, now: Millis, id: OrderId, fx: &mut Effects) {
-        let order = &self.orders[id];
-        let seq = match order.queue_seq {
-            Some(seq) => seq,
-            None => {
-                let seq = self.next_queue_seq;
-                self.next_queue_seq += 1;
-                self.orders[id].queue_seq = Some(seq);
-                seq
-            }
-        };
+        let next_queue_seq = &mut self.next_queue_seq;
+        let seq = *self.orders[id].queue_seq.get_or_insert_with(|| {
+            *next_queue_seq += 1;
+            *next_queue_seq - 1
+        });
         let order = &self.orders[id];
         let chosen = if order.is_live_at(now) {
             let pickup = self.pickup_point(order);

@@ -276,6 +276,13 @@ impl Order {
         self.profile().is_cancellable(self.status) && now >= self.deadline
     }
 
+    /// Whether a deadline timer guarding `guard` has work at `now`: the deadline it guards is
+    /// still the order's (not replaced by a later assignment) and has lapsed. The engine
+    /// acts on exactly these; a shell may skip the others without applying them.
+    pub fn deadline_acts(&self, guard: Guard, now: Millis) -> bool {
+        self.guard == guard && self.is_lapsed_at(now)
+    }
+
     /// Can still be assigned, picked up or cancelled by its sender at `now` (parcel: created
     /// or assigned and not past its deadline).
     pub fn is_live_at(&self, now: Millis) -> bool {

@@ -16,4 +16,5 @@ mod place;
 pub use crate::engine::geo::travel_ms;
 pub(super) use menu::bad_item_name;
 pub use model::{FoodOrder, FoodSettings, Invoice, Line, MenuItem, Restaurant, MAX_AMOUNT, MAX_QUANTITY};
+pub(super) use place::bad_meal;
 pub use place::delivery_fee;

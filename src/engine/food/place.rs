@@ -10,6 +10,32 @@ use crate::engine::{
 };
 use crate::time::Millis;
 
+/// What is wrong with a meal's lines, tip or key, if anything: the one place that decides
+/// a placement's `invalid_argument` for them (the engine refuses when this is `Some`, and
+/// the words are its refusal's message). Nothing is built when all is well.
+pub(in crate::engine) fn bad_meal(lines: &[Line], tip: u64, key: Option<&str>) -> Option<String> {
+    if lines.is_empty() {
+        return Some("an order needs at least one line".into());
+    }
+    if let Some(line) = lines.iter().find(|l| !(1..=MAX_QUANTITY).contains(&l.quantity)) {
+        return Some(format!("quantities are 1 to 99, found {}", line.quantity));
+    }
+    let twice = lines
+        .iter()
+        .enumerate()
+        .any(|(i, l)| lines[..i].iter().any(|m| m.item == l.item));
+    if twice {
+        return Some("an item appears on two lines".into());
+    }
+    if tip > MAX_AMOUNT {
+        return Some("a tip is at most 1000000000 cents".into());
+    }
+    if key == Some("") {
+        return Some("an idempotency key cannot be empty".into());
+    }
+    None
+}
+
 /// Rounds half away from zero to a whole number, saturating into `u64` (inputs here are
 /// never negative and far below its range).
 fn round_to_u64(x: f64) -> u64 {
@@ -39,12 +65,7 @@ impl Engine {
         if lines.iter().any(|l| l.item.index() >= r.menu.len()) {
             return Err(Refusal::UnknownItem);
         }
-        let twice = lines
-            .iter()
-            .enumerate()
-            .any(|(i, l)| lines[..i].iter().any(|m| m.item == l.item));
-        let bad_quantity = lines.iter().any(|l| !(1..=MAX_QUANTITY).contains(&l.quantity));
-        if lines.is_empty() || twice || bad_quantity || tip > MAX_AMOUNT || key == Some("") {
+        if bad_meal(lines, tip, key).is_some() {
             return Err(Refusal::InvalidArgument);
         }
         let Some(home) = home else {

@@ -298,7 +298,7 @@ impl<E> Driver<E> {
         let Timer::PickupDeadline { order, guard } = timer;
         self.engine
             .order(order)
-            .is_ok_and(|o| o.guard == guard && o.is_lapsed_at(self.now))
+            .is_ok_and(|o| o.deadline_acts(guard, self.now))
     }
 
     #[inline]
