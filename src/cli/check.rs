@@ -24,7 +24,7 @@ pub(crate) fn check(path: &std::path::Path) -> ExitCode {
         scenario.seed,
         scenario.policy().as_str(),
         scenario.horizon.0,
-        scenario.dispatch.pickup_deadline.0,
+        scenario.pickup_deadline(),
         scenario.fleet.drivers,
         scenario.demand.customers
     );

@@ -66,6 +66,13 @@ fn mean_ms(dist: &Dist) -> f64 {
     sample_stats(dist, true).0
 }
 
+/// The mean of a duration distribution, to the millisecond, as [`estimate`] works it out
+/// (a fixed-seed sample honouring the clamping and the cap): the mean preparation time a
+/// generated restaurant quotes for its ETA.
+pub fn mean_duration(dist: &Dist) -> Millis {
+    Millis(mean_ms(dist).round() as u64)
+}
+
 /// Works out the load of a validated scenario.
 pub fn estimate(s: &Scenario) -> LoadEstimate {
     let horizon = s.horizon.0;
@@ -87,10 +94,10 @@ pub fn estimate(s: &Scenario) -> LoadEstimate {
     let travel_leg_ms = s.area.as_ref().map_or(0.0, |a| {
         DISC_MEAN_DISTANCE * a.radius_km / (a.speed_kmh / 3_600_000.0)
     });
-    let served_ms = 2.0 * travel_leg_ms + mean_ms(&b.pickup_delay.0) + mean_ms(&b.delivery_time.0);
+    let served_ms = 2.0 * travel_leg_ms + mean_ms(&s.pickup_delay().0) + mean_ms(&s.last_leg().0);
     // A no-show holds the driver until the order's deadline cancels it.
     let no_show = b.no_show.0;
-    let busy_ms = (1.0 - no_show) * served_ms + no_show * s.dispatch.pickup_deadline.0.as_ms() as f64;
+    let busy_ms = (1.0 - no_show) * served_ms + no_show * s.pickup_deadline().as_ms() as f64;
     let drivers = f64::from(s.fleet.drivers);
     let capacity_per_min = if busy_ms > 0.0 {
         drivers * 60_000.0 / busy_ms
@@ -128,7 +135,7 @@ fn warnings(s: &Scenario, expected_orders: f64, peak_rate_per_min: f64, peak_loa
             "`fleet.drivers` is 0: no order can be assigned, every one is cancelled at its deadline".into(),
         );
     }
-    if s.dispatch.pickup_deadline.0 == Millis::ZERO {
+    if s.pickup_deadline() == Millis::ZERO {
         found.push(
             "`dispatch.pickup_deadline` is 0s: every order is past its deadline when placed and is cancelled unassigned"
                 .into(),
@@ -152,11 +159,11 @@ fn warnings(s: &Scenario, expected_orders: f64, peak_rate_per_min: f64, peak_loa
         found.push("`behavior.no_show` is 1: no assigned driver ever picks up".into());
     }
     // Orders that wait (or are held by a no-show) until the deadline stay in memory that long.
-    let held = peak_rate_per_min / 60_000.0 * s.dispatch.pickup_deadline.0.as_ms() as f64;
+    let held = peak_rate_per_min / 60_000.0 * s.pickup_deadline().as_ms() as f64;
     if held > crate::sim::load::MAX_RESIDENT_ORDERS as f64 {
         found.push(format!(
             "up to about {held:.3e} orders could be in memory at once (the peak rate × the {} pickup deadline), over the run's limit of {}: if the fleet falls behind, the run stops; shorten the deadline",
-            s.dispatch.pickup_deadline.0,
+            s.pickup_deadline(),
             crate::sim::load::MAX_RESIDENT_ORDERS
         ));
     }

@@ -20,6 +20,12 @@ pub const MAX_EXPECTED_ORDERS: f64 = 1e8;
 pub const MAX_RADIUS_KM: f64 = 1_000.0;
 /// Travel speed bounds: at 1 km/h across a 2,000 km area a trip still takes under 1000 days.
 pub const SPEED_KMH: (f64, f64) = (1.0, 1_000.0);
+/// Restaurants in a food scenario.
+pub const MAX_RESTAURANTS: u32 = 100_000;
+/// Dishes on one generated menu.
+pub const MAX_MENU: u32 = 1_000;
+/// Dishes across all restaurants (restaurants × menu): about 100 bytes each in memory.
+pub const MAX_DISHES: u64 = 1_000_000;
 /// Length of a scenario name (it names a folder).
 pub const MAX_NAME_CHARS: usize = 100;
 
@@ -40,4 +46,17 @@ pub(super) fn drivers<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> 
 /// `demand.customers`, bounded by [`MAX_CUSTOMERS`].
 pub(super) fn customers<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     at_most(d, MAX_CUSTOMERS, "customers")
+}
+
+/// `restaurants.count`, bounded by [`MAX_RESTAURANTS`].
+pub(super) fn restaurants<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    at_most(d, MAX_RESTAURANTS, "restaurants")
+}
+
+/// `restaurants.menu`: 1 to [`MAX_MENU`] dishes.
+pub(super) fn menu<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    match at_most(d, MAX_MENU, "dishes")? {
+        0 => Err(D::Error::custom("a menu needs at least 1 dish, found 0")),
+        n => Ok(n),
+    }
 }

@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod dist;
+pub mod food;
 pub mod limits;
 mod validate;
 mod values;
@@ -18,15 +19,19 @@ use serde::Deserialize;
 use toml::Spanned;
 
 pub use dist::{Dist, DurationDist, NumberDist};
-pub use values::{DurationValue, PolicyValue, Probability, Rate};
+pub use food::{FoodLoad, Pricing, Restaurants};
+pub use values::{DurationValue, PolicyValue, Probability, ProfileValue, Rate};
 
-use crate::engine::{LatLon, Policy};
+use crate::engine::{LatLon, Policy, Profile};
 use crate::time::Millis;
 
 /// A whole scenario, validated.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// Whose rules: `parcel` (SPEC §3, the default) or `food` (SPEC §8).
+    #[serde(default = "defaults::profile")]
+    pub profile: Spanned<ProfileValue>,
     /// Report folder name; defaults to the file's stem.
     #[serde(default)]
     pub name: String,
@@ -36,9 +41,9 @@ pub struct Scenario {
     /// Orders arrive in [0, horizon).
     #[serde(default = "defaults::horizon")]
     pub horizon: DurationValue,
-    /// The catalog.
-    #[serde(default = "defaults::items")]
-    pub items: Vec<String>,
+    /// Parcel: the catalog ([`Scenario::catalog`] fills in the default).
+    #[serde(default)]
+    pub items: Option<Spanned<Vec<String>>>,
     /// The drivers.
     #[serde(default)]
     pub fleet: Fleet,
@@ -57,6 +62,12 @@ pub struct Scenario {
     /// Optional reports.
     #[serde(default)]
     pub report: ReportOptions,
+    /// Food: the restaurants ([`Scenario::food`] fills in the defaults).
+    #[serde(default)]
+    pub restaurants: Option<Spanned<Restaurants>>,
+    /// Food: the delivery fee.
+    #[serde(default)]
+    pub pricing: Option<Spanned<Pricing>>,
 }
 
 /// `[fleet]`.
@@ -84,6 +95,15 @@ pub struct Demand {
     /// Probability that a placement is sent twice with one idempotency key.
     #[serde(default)]
     pub double_tap: Probability,
+    /// Food: lines per order.
+    #[serde(default)]
+    pub lines: Option<Spanned<NumberDist>>,
+    /// Food: quantity per line.
+    #[serde(default)]
+    pub quantity: Option<Spanned<NumberDist>>,
+    /// Food: tip per order, cents.
+    #[serde(default)]
+    pub tip_cents: Option<Spanned<NumberDist>>,
 }
 
 /// One step of a rate profile.
@@ -100,12 +120,16 @@ pub struct ProfileStep {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Behavior {
-    /// Assignment → the driver's pickup action.
-    #[serde(default = "defaults::pickup_delay")]
-    pub pickup_delay: DurationDist,
-    /// Pickup → delivery.
-    #[serde(default = "defaults::delivery_time")]
-    pub delivery_time: DurationDist,
+    /// Parcel: assignment (+ travel) → the pickup; food: arrival at the ready meal → the
+    /// pickup. [`Scenario::pickup_delay`] fills in the profile's default.
+    #[serde(default)]
+    pub pickup_delay: Option<DurationDist>,
+    /// Parcel: pickup (+ travel) → delivery.
+    #[serde(default)]
+    pub delivery_time: Option<Spanned<DurationDist>>,
+    /// Food: at the door, after travel.
+    #[serde(default)]
+    pub dropoff: Option<Spanned<DurationDist>>,
     /// Probability that an assigned driver never picks up.
     #[serde(default)]
     pub no_show: Probability,
@@ -163,12 +187,16 @@ pub struct Area {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Dispatch {
-    /// `longest_idle`, `nearest` (needs `[area]`) or `random`.
-    #[serde(default = "defaults::policy")]
-    pub policy: Spanned<PolicyValue>,
-    /// From creation.
-    #[serde(default = "defaults::pickup_deadline")]
-    pub pickup_deadline: DurationValue,
+    /// `longest_idle`, `nearest` (needs `[area]`) or `random`; the default is the
+    /// profile's ([`Scenario::policy`]).
+    #[serde(default)]
+    pub policy: Option<Spanned<PolicyValue>>,
+    /// Parcel: from creation; food: from assignment ([`Scenario::pickup_deadline`]).
+    #[serde(default)]
+    pub pickup_deadline: Option<DurationValue>,
+    /// Food: failed pickups within a week that flag a driver for review.
+    #[serde(default, deserialize_with = "food::review_after")]
+    pub review_after: Option<Spanned<u32>>,
 }
 
 /// `[report]`.
@@ -186,14 +214,14 @@ pub struct ReportOptions {
 mod defaults {
     use super::*;
 
+    pub fn profile() -> Spanned<ProfileValue> {
+        Spanned::new(0..0, ProfileValue(Profile::Parcel))
+    }
     pub fn seed() -> u64 {
         42
     }
     pub fn horizon() -> DurationValue {
         DurationValue(Millis::from_secs(3600))
-    }
-    pub fn items() -> Vec<String> {
-        (1..=5).map(|i| format!("item{i}")).collect()
     }
     pub fn drivers() -> u32 {
         10
@@ -205,17 +233,8 @@ mod defaults {
     pub fn rate() -> Rate {
         Rate::per_minute(1.0)
     }
-    fn dist(text: &str) -> DurationDist {
-        DurationDist::parse(text).unwrap_or_else(|e| unreachable!("default {text}: {e}"))
-    }
-    pub fn pickup_delay() -> DurationDist {
-        dist("exp(20s)")
-    }
-    pub fn delivery_time() -> DurationDist {
-        dist("exp(5m)")
-    }
     pub fn cancel_after() -> DurationDist {
-        dist("uniform(0s, 60s)")
+        super::food::defaults::duration("uniform(0s, 60s)")
     }
     pub fn rating_probability() -> Probability {
         Probability(0.7)
@@ -233,12 +252,6 @@ mod defaults {
     pub fn speed_kmh() -> f64 {
         25.0
     }
-    pub fn policy() -> Spanned<PolicyValue> {
-        Spanned::new(0..0, PolicyValue(Policy::LongestIdle))
-    }
-    pub fn pickup_deadline() -> DurationValue {
-        DurationValue(Millis::from_secs(60))
-    }
 }
 
 macro_rules! default_from_serde {
@@ -251,12 +264,67 @@ macro_rules! default_from_serde {
         }
     )*};
 }
+pub(crate) use default_from_serde;
 default_from_serde!(Fleet, Demand, Behavior, CancelBehavior, RatingBehavior, Dispatch);
 
 impl Scenario {
-    /// The dispatch policy.
+    /// Whose rules the scenario runs.
+    pub fn profile(&self) -> Profile {
+        self.profile.get_ref().0
+    }
+
+    /// Whether it runs the food rules.
+    pub fn is_food(&self) -> bool {
+        self.profile() == Profile::Food
+    }
+
+    /// The dispatch policy: as written, else `longest_idle` for parcels and `nearest` for
+    /// food.
     pub fn policy(&self) -> Policy {
-        self.dispatch.policy.get_ref().0
+        match &self.dispatch.policy {
+            Some(p) => p.get_ref().0,
+            None if self.is_food() => Policy::Nearest,
+            None => Policy::LongestIdle,
+        }
+    }
+
+    /// The pickup deadline: as written, else 60 s from creation for parcels and 15 min
+    /// from assignment for food.
+    pub fn pickup_deadline(&self) -> Millis {
+        match &self.dispatch.pickup_deadline {
+            Some(d) => d.0,
+            None if self.is_food() => Millis::from_secs(15 * 60),
+            None => Millis::from_secs(60),
+        }
+    }
+
+    /// The pickup delay: as written, else `exp(20s)` for parcels and `exp(1m)` for food.
+    pub fn pickup_delay(&self) -> DurationDist {
+        match &self.behavior.pickup_delay {
+            Some(d) => d.clone(),
+            None if self.is_food() => food::defaults::duration("exp(1m)"),
+            None => food::defaults::duration("exp(20s)"),
+        }
+    }
+
+    /// The last leg's time at the destination after travel: a parcel's `delivery_time`
+    /// (default `exp(5m)`), a meal's `dropoff` (default `lognormal(2m, 1m)`).
+    pub fn last_leg(&self) -> DurationDist {
+        if self.is_food() {
+            return self.food().dropoff;
+        }
+        self.behavior
+            .delivery_time
+            .as_ref()
+            .map_or_else(|| food::defaults::duration("exp(5m)"), |d| d.get_ref().clone())
+    }
+
+    /// Parcel: the catalog, as written or `item1` … `item5`.
+    pub fn catalog(&self) -> Vec<String> {
+        match &self.items {
+            Some(items) => items.get_ref().clone(),
+            None => (1..=5).map(|i| format!("item{i}")).collect(),
+        }
     }
 
     /// The area's centre as a position.

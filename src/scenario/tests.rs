@@ -15,7 +15,7 @@ fn an_empty_file_takes_every_default() {
     assert_eq!(s.fleet.drivers, 10);
     assert_eq!(s.demand.customers, 200);
     assert_eq!(s.policy(), Policy::LongestIdle);
-    assert_eq!(s.dispatch.pickup_deadline.0, Millis::from_secs(60));
+    assert_eq!(s.pickup_deadline(), Millis::from_secs(60));
     assert_eq!(s.behavior.rating.probability, Probability(0.7));
     assert!(s.area.is_none());
 }

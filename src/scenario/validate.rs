@@ -35,15 +35,7 @@ pub(super) fn validate(s: &Scenario) -> Result<(), Invalid> {
             ),
         );
     }
-    if s.items.is_empty() {
-        return fail("items", "the catalog needs at least one item".into());
-    }
-    if s.items.len() > limits::MAX_ITEMS {
-        return fail(
-            "items",
-            format!("at most {} items, found {}", limits::MAX_ITEMS, s.items.len()),
-        );
-    }
+    profile_fit(s)?;
     if s.demand.profile.len() > limits::MAX_PROFILE_STEPS {
         return fail(
             "demand.profile",
@@ -54,29 +46,14 @@ pub(super) fn validate(s: &Scenario) -> Result<(), Invalid> {
             ),
         );
     }
-    if let Some(bad) = s
-        .items
-        .iter()
-        .find(|item| item.trim().is_empty() || item.chars().any(char::is_control))
-    {
-        return fail(
-            "items",
-            format!(
-                "{bad:?} cannot be an item name: it must have a visible character and no control characters"
-            ),
-        );
-    }
-    if let Some(dup) = s
-        .items
-        .iter()
-        .enumerate()
-        .find(|(i, item)| s.items[..*i].contains(item))
-    {
-        return fail("items", format!("item `{}` appears twice", dup.1));
+    if !s.is_food() {
+        items(&s.catalog())?;
+    } else {
+        food(s)?;
     }
     let orders_possible =
         s.demand.rate.per_ms() > 0.0 || s.demand.profile.iter().any(|p| p.rate.per_ms() > 0.0);
-    if orders_possible && s.demand.customers < 2 {
+    if orders_possible && s.demand.customers < 2 && !s.is_food() {
         return fail(
             "demand.customers",
             "at least 2 customers are needed: sender and recipient differ".into(),
@@ -162,10 +139,152 @@ pub(super) fn validate(s: &Scenario) -> Result<(), Invalid> {
     }
     if s.policy() == Policy::Nearest && s.area.is_none() {
         return Err((
-            Some(s.dispatch.policy.span()),
+            s.dispatch.policy.as_ref().map(|p| p.span()),
             "dispatch.policy",
             "`nearest` needs an [area] section: without positions there is no nearest driver".into(),
         ));
+    }
+    Ok(())
+}
+
+/// The catalog of a parcel scenario: 1 to [`limits::MAX_ITEMS`] distinct visible names.
+fn items(items: &[String]) -> Result<(), Invalid> {
+    let fail = |field: &'static str, message: String| Err((None, field, message));
+    if items.is_empty() {
+        return fail("items", "the catalog needs at least one item".into());
+    }
+    if items.len() > limits::MAX_ITEMS {
+        return fail(
+            "items",
+            format!("at most {} items, found {}", limits::MAX_ITEMS, items.len()),
+        );
+    }
+    if let Some(bad) = items
+        .iter()
+        .find(|item| item.trim().is_empty() || item.chars().any(char::is_control))
+    {
+        return fail(
+            "items",
+            format!(
+                "{bad:?} cannot be an item name: it must have a visible character and no control characters"
+            ),
+        );
+    }
+    if let Some(dup) = items
+        .iter()
+        .enumerate()
+        .find(|(i, item)| items[..*i].contains(item))
+    {
+        return fail("items", format!("item `{}` appears twice", dup.1));
+    }
+    Ok(())
+}
+
+/// Each field belongs to one profile: the other's is refused where it was written, with
+/// what to write instead.
+fn profile_fit(s: &Scenario) -> Result<(), Invalid> {
+    type Span = Option<std::ops::Range<usize>>;
+    let food_only: [(Span, &'static str, &str); 7] = [
+        (
+            s.restaurants.as_ref().map(|r| r.span()),
+            "restaurants",
+            "restaurants cook meals",
+        ),
+        (
+            s.pricing.as_ref().map(|p| p.span()),
+            "pricing",
+            "the delivery fee is a meal's",
+        ),
+        (
+            s.demand.lines.as_ref().map(|d| d.span()),
+            "demand.lines",
+            "a parcel is one item",
+        ),
+        (
+            s.demand.quantity.as_ref().map(|d| d.span()),
+            "demand.quantity",
+            "a parcel is one item",
+        ),
+        (
+            s.demand.tip_cents.as_ref().map(|d| d.span()),
+            "demand.tip_cents",
+            "parcels carry no tip",
+        ),
+        (
+            s.behavior.dropoff.as_ref().map(|d| d.span()),
+            "behavior.dropoff",
+            "a parcel's last leg is `behavior.delivery_time`",
+        ),
+        (
+            s.dispatch.review_after.as_ref().map(|d| d.span()),
+            "dispatch.review_after",
+            "parcel drivers are not reviewed",
+        ),
+    ];
+    let parcel_only: [(Span, &'static str, &str); 2] = [
+        (
+            s.items.as_ref().map(|i| i.span()),
+            "items",
+            "a meal's dishes come from `[restaurants] menu`",
+        ),
+        (
+            s.behavior.delivery_time.as_ref().map(|d| d.span()),
+            "behavior.delivery_time",
+            "a meal's last leg is `behavior.dropoff`",
+        ),
+    ];
+    let (wrong, profile, other) = if s.is_food() {
+        (&parcel_only[..], "food", "parcel")
+    } else {
+        (&food_only[..], "parcel", "food")
+    };
+    match wrong.iter().find(|(span, ..)| span.is_some()) {
+        Some((span, field, why)) => Err((
+            span.clone(),
+            field,
+            format!("a {other} field, and this is a {profile} scenario ({why}); set `profile = \"{other}\"` to use it, or remove it"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The food profile's own rules: an area, a restaurant to order from, a bounded number of
+/// dishes, and integer distributions that can draw a valid value.
+fn food(s: &Scenario) -> Result<(), Invalid> {
+    let fail = |field: &'static str, message: String| Err((None, field, message));
+    if s.area.is_none() {
+        return fail(
+            "area",
+            "a food scenario needs an [area] section: restaurants, customers and drivers have places, and the fee and the travel depend on them".into(),
+        );
+    }
+    let food = s.food();
+    let r = &food.restaurants;
+    let dishes = u64::from(r.count) * u64::from(r.menu);
+    if dishes > limits::MAX_DISHES {
+        return fail(
+            "restaurants.menu",
+            format!(
+                "{} restaurants × {} dishes is {dishes} dishes; at most {} in all",
+                r.count,
+                r.menu,
+                limits::MAX_DISHES
+            ),
+        );
+    }
+    let orders_possible =
+        s.demand.rate.per_ms() > 0.0 || s.demand.profile.iter().any(|p| p.rate.per_ms() > 0.0);
+    if orders_possible && r.count == 0 {
+        return fail(
+            "restaurants.count",
+            "orders arrive, so at least 1 restaurant is needed".into(),
+        );
+    }
+    if orders_possible && s.demand.customers == 0 {
+        return fail(
+            "demand.customers",
+            "orders arrive, so at least 1 customer is needed".into(),
+        );
     }
     Ok(())
 }

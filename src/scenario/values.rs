@@ -108,6 +108,19 @@ impl<'de> Deserialize<'de> for PolicyValue {
     }
 }
 
+/// A profile name: `parcel` or `food`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProfileValue(pub crate::engine::Profile);
+
+impl<'de> Deserialize<'de> for ProfileValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        crate::engine::Profile::parse(&text)
+            .map(ProfileValue)
+            .ok_or_else(|| D::Error::custom(format!("unknown profile `{text}`; expected parcel or food")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,34 +1,202 @@
 //! Order arrivals: a Poisson process whose rate is piecewise constant (a rate profile, such
-//! as a dinner rush), drawn from the arrivals stream alone.
+//! as a dinner rush), drawn from the arrivals stream alone, and what each arrival asks for
+//! (a parcel, or a meal: customer, restaurant, lines and tip).
 //!
-//! Each arrival takes the same number of draws whatever the scenario's other settings
-//! (inter-arrival, sender, recipient, item, double tap, retry delay), so the arrival
-//! stream is identical across policies and fleet sizes for one seed.
+//! Nothing but the arrivals stream decides an arrival, and its draws do not depend on the
+//! policy or the fleet, so for one seed the arrivals (time, parties, what, double tap) are
+//! identical across policies and fleet sizes: common random numbers.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1};
 
+use crate::engine::food::{Line, MAX_AMOUNT, MAX_QUANTITY};
+use crate::engine::{Command, CustomerId, ItemId, RestaurantId};
+use crate::scenario::Dist;
 use crate::time::Millis;
 
 /// A retried placement follows the first within this span.
 pub const MAX_RETRY_DELAY_MS: u64 = 2_000;
 
 /// One order arrival.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Arrival {
     /// 0-based arrival number.
     pub index: u64,
     /// When it arrives.
     pub at: Millis,
-    /// Customer index of the sender.
-    pub sender: u32,
-    /// Customer index of the recipient (never the sender).
-    pub recipient: u32,
-    /// Catalog index.
-    pub item: u32,
+    /// What is ordered.
+    pub request: Request,
     /// For a double tap: how long after the first send the second comes.
     pub retry_after: Option<Millis>,
+}
+
+/// What an arrival orders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// A parcel from one customer to another.
+    Parcel {
+        /// Customer index of the sender.
+        sender: u32,
+        /// Customer index of the recipient (never the sender).
+        recipient: u32,
+        /// Catalog index.
+        item: u32,
+    },
+    /// A meal.
+    Meal {
+        /// Customer index of who orders.
+        customer: u32,
+        /// Restaurant index.
+        restaurant: u32,
+        /// Distinct dishes of its menu, in menu order, each 1 to 99 times.
+        lines: Vec<Line>,
+        /// Tip in cents.
+        tip: u64,
+    },
+}
+
+impl Arrival {
+    /// The placement command; a double tap's two sends share the key `tap-N`.
+    pub fn command(&self) -> Command {
+        let key = self.retry_after.map(|_| format!("tap-{}", self.index + 1));
+        match &self.request {
+            &Request::Parcel {
+                sender,
+                recipient,
+                item,
+            } => Command::PlaceOrder {
+                sender: CustomerId(sender),
+                recipient: CustomerId(recipient),
+                item: ItemId(item),
+                key,
+            },
+            Request::Meal {
+                customer,
+                restaurant,
+                lines,
+                tip,
+            } => Command::PlaceMeal {
+                customer: CustomerId(*customer),
+                restaurant: RestaurantId(*restaurant),
+                lines: lines.clone(),
+                tip: *tip,
+                key,
+            },
+        }
+    }
+}
+
+/// How an arrival's request is drawn.
+#[derive(Clone, Debug)]
+pub enum Draw {
+    /// Sender and recipient uniform and distinct, an item uniform.
+    Parcel {
+        /// Customers to choose from (≥ 2 for any arrival).
+        customers: u32,
+        /// Catalog size.
+        items: u32,
+    },
+    /// Customer and restaurant uniform; the lines, quantities and tip from their
+    /// distributions, rounded and bounded.
+    Meal {
+        /// Customers to choose from (≥ 1 for any arrival).
+        customers: u32,
+        /// Restaurants to choose from (≥ 1 for any arrival).
+        restaurants: u32,
+        /// Dishes on each menu (≥ 1).
+        menu: u32,
+        /// Lines per order.
+        lines: Dist,
+        /// Quantity per line.
+        quantity: Dist,
+        /// Tip in cents.
+        tip: Dist,
+    },
+}
+
+impl Draw {
+    /// Whether any arrival can be drawn.
+    fn possible(&self) -> bool {
+        match self {
+            Draw::Parcel { customers, items } => *customers >= 2 && *items >= 1,
+            Draw::Meal {
+                customers,
+                restaurants,
+                menu,
+                ..
+            } => *customers >= 1 && *restaurants >= 1 && *menu >= 1,
+        }
+    }
+
+    fn request(&self, rng: &mut ChaCha8Rng) -> Request {
+        match self {
+            &Draw::Parcel { customers, items } => {
+                let sender = rng.random_range(0..customers);
+                let mut recipient = rng.random_range(0..customers - 1);
+                if recipient >= sender {
+                    recipient += 1;
+                }
+                let item = rng.random_range(0..items);
+                Request::Parcel {
+                    sender,
+                    recipient,
+                    item,
+                }
+            }
+            Draw::Meal {
+                customers,
+                restaurants,
+                menu,
+                lines,
+                quantity,
+                tip,
+            } => {
+                let customer = rng.random_range(0..*customers);
+                let restaurant = rng.random_range(0..*restaurants);
+                let count = rounded(lines.sample(rng), 1, u64::from(*menu)) as u32;
+                let mut chosen = distinct(rng, count, *menu);
+                chosen.sort_unstable();
+                let lines = chosen
+                    .into_iter()
+                    .map(|item| Line {
+                        item: ItemId(item),
+                        quantity: rounded(quantity.sample(rng), 1, u64::from(MAX_QUANTITY)) as u32,
+                    })
+                    .collect();
+                let tip = rounded(tip.sample(rng), 0, MAX_AMOUNT);
+                Request::Meal {
+                    customer,
+                    restaurant,
+                    lines,
+                    tip,
+                }
+            }
+        }
+    }
+}
+
+/// `x` rounded half away from zero, then clamped to `[low, high]`.
+fn rounded(x: f64, low: u64, high: u64) -> u64 {
+    let r = x.round();
+    if r <= low as f64 {
+        low
+    } else if r >= high as f64 {
+        high
+    } else {
+        r as u64
+    }
+}
+
+/// `count` distinct values of `0..n` (`count ≤ n`), by Floyd's algorithm: exactly `count`
+/// draws whatever values come up.
+fn distinct(rng: &mut ChaCha8Rng, count: u32, n: u32) -> Vec<u32> {
+    let mut chosen = Vec::with_capacity(count as usize);
+    for j in n - count..n {
+        let t = rng.random_range(0..=j);
+        chosen.push(if chosen.contains(&t) { j } else { t });
+    }
+    chosen
 }
 
 /// Nanoseconds per millisecond: arrival times are kept in integer nanoseconds, so time
@@ -45,8 +213,7 @@ pub struct Arrivals {
     segment: usize,
     /// End of arrivals, in ns.
     horizon: u64,
-    customers: u32,
-    items: u32,
+    draw: Draw,
     double_tap: f64,
     /// Time of the last arrival, in ns.
     t: u64,
@@ -61,8 +228,7 @@ impl Arrivals {
         rng: ChaCha8Rng,
         segments: Vec<(Millis, f64)>,
         horizon: Millis,
-        customers: u32,
-        items: u32,
+        draw: Draw,
         double_tap: f64,
     ) -> Arrivals {
         let ns = |t: Millis| t.as_ms().saturating_mul(NS_PER_MS);
@@ -74,8 +240,7 @@ impl Arrivals {
                 .collect(),
             segment: 0,
             horizon: ns(horizon),
-            customers,
-            items,
+            draw,
             double_tap,
             t: 0,
             next_index: 0,
@@ -100,7 +265,7 @@ impl Iterator for Arrivals {
     type Item = Arrival;
 
     fn next(&mut self) -> Option<Arrival> {
-        if self.customers < 2 {
+        if !self.draw.possible() {
             return None;
         }
         // Time-change method: one unit-rate exponential, spent across rate segments.
@@ -128,12 +293,7 @@ impl Iterator for Arrivals {
             return None;
         }
         self.t = t;
-        let sender = self.rng.random_range(0..self.customers);
-        let mut recipient = self.rng.random_range(0..self.customers - 1);
-        if recipient >= sender {
-            recipient += 1;
-        }
-        let item = self.rng.random_range(0..self.items);
+        let request = self.draw.request(&mut self.rng);
         let tap: f64 = self.rng.random();
         let retry_delay = self.rng.random_range(0..=MAX_RETRY_DELAY_MS);
         let index = self.next_index;
@@ -141,9 +301,7 @@ impl Iterator for Arrivals {
         Some(Arrival {
             index,
             at: Millis(t / NS_PER_MS),
-            sender,
-            recipient,
-            item,
+            request,
             retry_after: (tap < self.double_tap).then_some(Millis(retry_delay)),
         })
     }
@@ -159,8 +317,10 @@ mod tests {
             stream(9, Purpose::Arrivals),
             segments,
             Millis(horizon_ms),
-            50,
-            4,
+            Draw::Parcel {
+                customers: 50,
+                items: 4,
+            },
             0.1,
         )
         .collect()
@@ -191,9 +351,8 @@ mod tests {
     fn arrivals_are_ordered_within_the_horizon_with_distinct_parties() {
         let all = arrivals(vec![(Millis(0), 0.01)], 600_000);
         assert!(all.windows(2).all(|w| w[0].at <= w[1].at));
-        assert!(all
-            .iter()
-            .all(|a| a.sender != a.recipient && a.sender < 50 && a.recipient < 50 && a.item < 4));
+        assert!(all.iter().all(|a| matches!(a.request,
+            Request::Parcel { sender, recipient, item } if sender != recipient && sender < 50 && recipient < 50 && item < 4)));
         let taps = all.iter().filter(|a| a.retry_after.is_some()).count() as f64 / all.len() as f64;
         assert!((taps - 0.1).abs() < 0.03, "{taps}");
     }

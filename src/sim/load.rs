@@ -21,7 +21,7 @@ use super::behaviour::{Action, Behaviour};
 use super::driver::{Agenda, Driver, Next, Step};
 use super::queue::SequenceExhausted;
 use super::record::{write_rows, Recorder};
-use crate::engine::{Command, CustomerId, Engine, Event, ItemId, OrderId, Refusal, Reply};
+use crate::engine::{Command, Engine, Event, OrderId, Refusal, Reply};
 use crate::report::{ReportError, Reports, Stats};
 use crate::scenario::Scenario;
 use crate::time::Millis;
@@ -257,13 +257,7 @@ impl<'a> LoadRun<'a> {
     }
 
     fn place(&mut self, a: &Arrival) -> Result<(), RunError> {
-        let key = a.retry_after.map(|_| format!("tap-{}", a.index + 1));
-        let command = Command::PlaceOrder {
-            sender: CustomerId(a.sender),
-            recipient: CustomerId(a.recipient),
-            item: ItemId(a.item),
-            key,
-        };
+        let command = a.command();
         let placed_before = self.driver.engine().orders_placed();
         self.apply(&command)?.map_err(internal)?;
         let engine = self.driver.engine();
@@ -277,22 +271,21 @@ impl<'a> LoadRun<'a> {
                  unassigned and no-show orders that long; shorten the deadline, lower the rate or add drivers",
                 self.resident_limit,
                 self.driver.now().clock(),
-                self.scenario.dispatch.pickup_deadline.0
+                self.scenario.pickup_deadline()
             )));
         }
-        // A new order: its own stream decides the sender's cancellation and the rating.
+        // A new order: its own stream decides the restaurant's answer, the sender's
+        // cancellation and the rating.
         let now = self.driver.now();
-        match self
+        let follow_ups = self
             .books
             .behaviour
-            .on_created(OrderId(placed_before), a.index, now)
-        {
-            Some((at, action)) => {
-                let (engine, agenda) = self.driver.engine_and_agenda();
-                self.books.schedule(engine, agenda, at, SimEvent::Act(action))
-            }
-            None => Ok(()),
+            .on_created(OrderId(placed_before), a.index, now);
+        for (at, action) in follow_ups.into_iter().flatten() {
+            let (engine, agenda) = self.driver.engine_and_agenda();
+            self.books.schedule(engine, agenda, at, SimEvent::Act(action))?;
         }
+        Ok(())
     }
 
     /// Applies a command at the current instant, the books following each step.

@@ -1,23 +1,46 @@
 //! What a scenario sets up before its first event, shared by the virtual-clock run and the
-//! threaded mode: the engine's settings, the onboarding of customers and drivers (placed in
-//! the area from their own streams), and the arrival process.
+//! threaded mode: the engine's settings, the onboarding of customers, drivers and (food)
+//! restaurants with their menus, each placed in the area from its own stream, and the
+//! arrival process.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::arrivals::Arrivals;
+use super::arrivals::{Arrivals, Draw};
 use super::streams::{self, Purpose};
-use crate::engine::{Command, Contact, EngineConfig, LatLon};
+use crate::engine::food::{FoodSettings, MAX_AMOUNT};
+use crate::engine::{Command, Contact, EngineConfig, LatLon, RestaurantId};
 use crate::scenario::Scenario;
 
 /// The engine settings a scenario asks for.
 pub fn engine_config(scenario: &Scenario, seed: u64) -> EngineConfig {
+    let base = EngineConfig::for_profile(scenario.profile());
+    let food = if scenario.is_food() {
+        let load = scenario.food();
+        FoodSettings {
+            base_fee: load.pricing.base_fee_cents,
+            per_km_fee: load.pricing.per_km_cents,
+            speed_kmh: scenario
+                .area
+                .as_ref()
+                .map_or(base.food.speed_kmh, |a| a.speed_kmh),
+            review_after: load.review_after,
+            ..base.food.clone()
+        }
+    } else {
+        base.food.clone()
+    };
     EngineConfig {
-        pickup_deadline: scenario.dispatch.pickup_deadline.0,
+        pickup_deadline: scenario.pickup_deadline(),
         policy: scenario.policy(),
         dispatch_seed: streams::dispatch_seed(seed),
-        catalog: scenario.items.clone(),
-        ..EngineConfig::default()
+        catalog: if scenario.is_food() {
+            base.catalog.clone()
+        } else {
+            scenario.catalog()
+        },
+        food,
+        ..base
     }
 }
 
@@ -57,17 +80,73 @@ pub fn onboarding(scenario: &Scenario, seed: u64) -> Vec<Command> {
             location: driver_place(),
         });
     }
+    if scenario.is_food() {
+        restaurants(scenario, seed, place(Purpose::RestaurantPlaces), &mut commands);
+    }
     commands
+}
+
+/// Food: `restaurant-1`… (notified by email), open, placed in the area, each with the
+/// menu `item-1`… whose prices come from one stream for all menus. The ETA uses each
+/// kitchen's mean preparation time.
+fn restaurants(
+    scenario: &Scenario,
+    seed: u64,
+    mut place: impl FnMut() -> Option<LatLon>,
+    commands: &mut Vec<Command>,
+) {
+    let food = scenario.food();
+    let r = &food.restaurants;
+    let prep = crate::scenario::check::mean_duration(&r.prep.0);
+    let mut prices = streams::stream(seed, Purpose::Menus);
+    for i in 1..=r.count {
+        // A food scenario has an area (validated), so every place exists.
+        let Some(location) = place() else { return };
+        commands.push(Command::OnboardRestaurant {
+            name: format!("restaurant-{i}"),
+            contact: Contact {
+                email: Some(format!("restaurant-{i}@example.com")),
+                phone: None,
+            },
+            location,
+            prep,
+            open: true,
+        });
+        for item in 1..=r.menu {
+            let price = r.price_cents.0.sample(&mut prices).round().min(MAX_AMOUNT as f64) as u64;
+            commands.push(Command::SetMenuItem {
+                restaurant: RestaurantId(i - 1),
+                item: format!("item-{item}"),
+                price,
+                stock: r.stock,
+            });
+        }
+    }
 }
 
 /// The scenario's arrival process under `seed`.
 pub fn arrivals(scenario: &Scenario, seed: u64) -> Arrivals {
+    let draw = if scenario.is_food() {
+        let food = scenario.food();
+        Draw::Meal {
+            customers: scenario.demand.customers,
+            restaurants: food.restaurants.count,
+            menu: food.restaurants.menu,
+            lines: food.lines.0,
+            quantity: food.quantity.0,
+            tip: food.tip_cents.0,
+        }
+    } else {
+        Draw::Parcel {
+            customers: scenario.demand.customers,
+            items: scenario.catalog().len() as u32,
+        }
+    };
     Arrivals::new(
         streams::stream(seed, Purpose::Arrivals),
         scenario.rate_segments(),
         scenario.horizon.0,
-        scenario.demand.customers,
-        scenario.items.len() as u32,
+        draw,
         scenario.demand.double_tap.0,
     )
 }

@@ -21,6 +21,10 @@ pub enum Purpose {
     DriverMeans,
     /// The `random` dispatch policy.
     Dispatch,
+    /// Restaurants' positions in the area (food).
+    RestaurantPlaces,
+    /// Menu prices (food).
+    Menus,
     /// One driver's no-shows, pickup delays and delivery times.
     Driver(u32),
     /// One order's cancellation and rating, by arrival number.
@@ -35,6 +39,8 @@ impl Purpose {
             Purpose::DriverPlaces => 3,
             Purpose::DriverMeans => 4,
             Purpose::Dispatch => 5,
+            Purpose::RestaurantPlaces => 6,
+            Purpose::Menus => 7,
             Purpose::Driver(i) => (1 << 32) | u64::from(i),
             Purpose::Order(i) => (1 << 63) | i,
         }

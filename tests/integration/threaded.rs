@@ -162,7 +162,7 @@ fn replay_on_the_virtual_clock(config: courier_sim::engine::EngineConfig, log: &
 #[test]
 fn deadlines_take_effect_at_their_own_instant_on_1_to_64_threads_at_any_time_scale() {
     let scenario = scenario::parse("deadlines.toml", DEADLINES).unwrap();
-    let deadline = scenario.dispatch.pickup_deadline.0;
+    let deadline = scenario.pickup_deadline();
     for threads in [1, 8, 64] {
         for time_scale in [500.0, 20_000.0] {
             let case = format!("{threads} threads at time scale {time_scale}");

@@ -42,7 +42,7 @@ use super::check;
 use super::kernel::{Clock, Locking, ManualClock, Op, Progress, SharedEngine, Step, TimedQueue, WallClock};
 use super::log::Origin;
 use super::scale::TimeScale;
-use crate::engine::{Command, CustomerId, Engine, Event, ItemId};
+use crate::engine::{Command, Engine, Event};
 use crate::report::Reports;
 use crate::scenario::Scenario;
 use crate::sim::arrivals::{Arrival, Arrivals};
@@ -64,11 +64,22 @@ pub fn typical_order_life(scenario: &Scenario) -> Millis {
     let busy = crate::scenario::check::estimate(scenario).busy_per_order;
     // Whole seconds: it is an estimate, and it is shown.
     let busy = Millis(busy.as_ms().div_ceil(1000).saturating_mul(1000));
+    // A meal first waits for the restaurant's answer and its kitchen.
+    let kitchen = if scenario.is_food() {
+        let r = scenario.food().restaurants;
+        let mean = crate::scenario::check::mean_duration;
+        Millis(
+            mean(&r.confirm_delay.0)
+                .as_ms()
+                .saturating_add(mean(&r.prep.0).as_ms()),
+        )
+    } else {
+        Millis::ZERO
+    };
     scenario
-        .dispatch
-        .pickup_deadline
-        .0
+        .pickup_deadline()
         .checked_add(busy)
+        .and_then(|t| t.checked_add(kitchen))
         .unwrap_or(Millis(u64::MAX))
 }
 
@@ -235,7 +246,7 @@ fn run_prepared<C: Clock + Send>(
         tasks: AtomicU64::new(0),
         max_late_ms: AtomicU64::new(0),
         over_threshold: AtomicU64::new(0),
-        threshold: Lateness::threshold_for(scenario.dispatch.pickup_deadline.0),
+        threshold: Lateness::threshold_for(scenario.pickup_deadline()),
     };
     world.queue_next_arrival();
     let started = std::time::Instant::now();
@@ -403,14 +414,7 @@ impl<C: Clock> World<C> {
     }
 
     fn place(&self, a: &Arrival) {
-        let key = a.retry_after.map(|_| format!("tap-{}", a.index + 1));
-        let command = Command::PlaceOrder {
-            sender: CustomerId(a.sender),
-            recipient: CustomerId(a.recipient),
-            item: ItemId(a.item),
-            key,
-        };
-        self.apply(command, Some(a.index));
+        self.apply(a.command(), Some(a.index));
     }
 
     /// Applies a command to the shared engine (after the deadlines due by its instant) and
@@ -450,7 +454,7 @@ fn follow_ups(
     for event in &step.effects.events {
         actions.extend(behaviour.on_event(engine, step.at, event));
         if let (Event::Placed(order), Some(index), Origin::Command) = (event, arrival, step.origin) {
-            actions.extend(behaviour.on_created(*order, index, step.at));
+            actions.extend(behaviour.on_created(*order, index, step.at).into_iter().flatten());
         }
     }
     FollowUps { actions }
