@@ -41,25 +41,28 @@ pub(crate) fn check(path: &std::path::Path) -> ExitCode {
             Millis((t.as_ms() + 500) / 1000 * 1000)
         }
     };
-    let travel = if scenario.area.is_some() {
-        format!(
+    let (pickup, last_leg) = if scenario.is_food() {
+        ("restaurant", "dropoff")
+    } else {
+        ("sender", "delivery")
+    };
+    let travel = match (&scenario.area, e.nearest_leg) {
+        (None, _) => "no travel without an [area]".to_string(),
+        (Some(_), None) => format!(
             "travel {} a leg at the area's mean distance",
             seconds(e.travel_leg)
-        )
-    } else {
-        "no travel without an [area]".to_string()
+        ),
+        (Some(_), Some(nearest)) => format!(
+            "travel {} to the {pickup} from the nearest idle driver and {} to the door at the area's mean distance",
+            seconds(nearest),
+            seconds(e.travel_leg)
+        ),
     };
     let _ = writeln!(
         out,
-        "  a driver is busy about {} an order (pickup delay, delivery, {travel}, no-shows held to the deadline)",
+        "  a driver is busy about {} an order (pickup delay, {last_leg}, {travel}, no-shows held to the deadline)",
         seconds(e.busy_per_order),
     );
-    if scenario.policy() == courier_sim::engine::Policy::Nearest {
-        let _ = writeln!(
-            out,
-            "  (`nearest` shortens the trip to the sender, so the real capacity is higher)"
-        );
-    }
     if scenario.fleet.drivers == 0 {
         let _ = writeln!(out, "  fleet capacity: none (no drivers)");
     } else if e.capacity_per_min.is_finite() {

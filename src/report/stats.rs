@@ -27,6 +27,9 @@ pub struct Stats {
     pub cancel_refused_delivered: u64,
     /// Assigned drivers who never came.
     pub no_shows: u64,
+    /// Food: meals still waiting for a driver when nothing more could happen (every driver
+    /// failed them, or there are none).
+    pub stranded: u64,
     /// Ratings given.
     pub ratings: u64,
     /// Messages processed by the vendors (one per channel).

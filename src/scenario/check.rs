@@ -12,6 +12,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::{Dist, Scenario};
+use crate::engine::Policy;
 use crate::time::Millis;
 
 /// Draws used to estimate a distribution's mean and range.
@@ -32,6 +33,9 @@ pub struct LoadEstimate {
     pub peak_rate_per_min: f64,
     /// Mean travel of one leg (driver to sender, sender to recipient), without `[area]` 0.
     pub travel_leg: Millis,
+    /// Mean trip to the pickup under `nearest`: to the nearest idle driver at the mean load
+    /// (none for other policies, whose trip is a leg at the mean distance).
+    pub nearest_leg: Option<Millis>,
     /// Mean time a driver is busy with one assignment.
     pub busy_per_order: Millis,
     /// Orders a minute the whole fleet can carry.
@@ -73,6 +77,55 @@ pub fn mean_duration(dist: &Dist) -> Millis {
     Millis(mean_ms(dist).round() as u64)
 }
 
+/// The no-show share and how long a no-show holds a driver: a parcel's until its deadline
+/// cancels it (instead of serving it), a meal's until its deadline hands it to another
+/// driver (who then serves it: the hold comes on top).
+fn no_show_hold(s: &Scenario) -> (f64, f64, bool) {
+    (
+        s.behavior.no_show.0,
+        s.pickup_deadline().as_ms() as f64,
+        s.is_food(),
+    )
+}
+
+/// Mean busy time per order from the time to serve one and the no-shows' hold.
+fn busy_ms(served_ms: f64, (no_show, hold_ms, on_top): (f64, f64, bool)) -> f64 {
+    if on_top {
+        served_ms + no_show * hold_ms
+    } else {
+        (1.0 - no_show) * served_ms + no_show * hold_ms
+    }
+}
+
+/// The first leg under `nearest`: the mean distance from a point to the nearest of the idle
+/// drivers, taken as a uniform scatter (1 / (2√density)), at the share of the fleet the load
+/// leaves idle, which itself depends on that leg: the smallest fixed point of
+/// ρ = rate × busy(ρ) / drivers, reached by iterating from an idle fleet. Never more than
+/// the disc's mean distance.
+fn nearest_leg_ms(
+    area: &super::Area,
+    drivers: f64,
+    rate_per_ms: f64,
+    rest_ms: f64,
+    hold: (f64, f64, bool),
+) -> f64 {
+    let speed_per_ms = area.speed_kmh / 3_600_000.0;
+    let disc_ms = DISC_MEAN_DISTANCE * area.radius_km / speed_per_ms;
+    let leg = |idle: f64| {
+        let density = idle.max(1.0) / (std::f64::consts::PI * area.radius_km * area.radius_km);
+        (0.5 / density.sqrt() / speed_per_ms).min(disc_ms)
+    };
+    let mut load: f64 = 0.0;
+    for _ in 0..100 {
+        let next = (rate_per_ms * busy_ms(leg(drivers * (1.0 - load)) + rest_ms, hold) / drivers).min(1.0);
+        if (next - load).abs() < 1e-9 {
+            break;
+        }
+        load = next;
+    }
+    leg(drivers * (1.0 - load))
+}
+
 /// Works out the load of a validated scenario.
 pub fn estimate(s: &Scenario) -> LoadEstimate {
     let horizon = s.horizon.0;
@@ -90,15 +143,22 @@ pub fn estimate(s: &Scenario) -> LoadEstimate {
         .map(|&(_, r)| per_min(r))
         .fold(0.0, f64::max);
 
-    let b = &s.behavior;
     let travel_leg_ms = s.area.as_ref().map_or(0.0, |a| {
         DISC_MEAN_DISTANCE * a.radius_km / (a.speed_kmh / 3_600_000.0)
     });
-    let served_ms = 2.0 * travel_leg_ms + mean_ms(&s.pickup_delay().0) + mean_ms(&s.last_leg().0);
-    // A no-show holds the driver until the order's deadline cancels it.
-    let no_show = b.no_show.0;
-    let busy_ms = (1.0 - no_show) * served_ms + no_show * s.pickup_deadline().as_ms() as f64;
+    let rest_ms = travel_leg_ms + mean_ms(&s.pickup_delay().0) + mean_ms(&s.last_leg().0);
     let drivers = f64::from(s.fleet.drivers);
+    // Under `nearest` the trip to the pickup shortens with the idle drivers, so the busy
+    // time depends on the load: worked out at the mean rate, and again at the peak.
+    let first_leg_at = |rate_per_min: f64| match (&s.area, s.policy()) {
+        (Some(a), Policy::Nearest) if drivers > 0.0 => {
+            nearest_leg_ms(a, drivers, rate_per_min / 60_000.0, rest_ms, no_show_hold(s))
+        }
+        _ => travel_leg_ms,
+    };
+    let busy_at = |rate_per_min: f64| busy_ms(first_leg_at(rate_per_min) + rest_ms, no_show_hold(s));
+    let first_leg_ms = first_leg_at(mean_rate_per_min);
+    let busy_ms = busy_at(mean_rate_per_min);
     let capacity_per_min = if busy_ms > 0.0 {
         drivers * 60_000.0 / busy_ms
     } else {
@@ -107,8 +167,10 @@ pub fn estimate(s: &Scenario) -> LoadEstimate {
     let load = |rate: f64| {
         if rate == 0.0 {
             0.0
+        } else if drivers == 0.0 {
+            f64::INFINITY
         } else {
-            rate / capacity_per_min
+            rate * busy_at(rate) / 60_000.0 / drivers
         }
     };
     LoadEstimate {
@@ -116,6 +178,7 @@ pub fn estimate(s: &Scenario) -> LoadEstimate {
         mean_rate_per_min,
         peak_rate_per_min,
         travel_leg: Millis(travel_leg_ms.round() as u64),
+        nearest_leg: (first_leg_ms != travel_leg_ms).then(|| Millis(first_leg_ms.round() as u64)),
         busy_per_order: Millis(busy_ms.round() as u64),
         capacity_per_min,
         mean_load: load(mean_rate_per_min),
@@ -131,15 +194,19 @@ fn warnings(s: &Scenario, expected_orders: f64, peak_rate_per_min: f64, peak_loa
         found.push("no orders will arrive: the rate is 0 (or the horizon is 0) throughout".into());
     }
     if s.fleet.drivers == 0 && expected_orders > 0.0 {
-        found.push(
-            "`fleet.drivers` is 0: no order can be assigned, every one is cancelled at its deadline".into(),
-        );
+        found.push(if s.is_food() {
+            "`fleet.drivers` is 0: no meal can be fetched, every one that is not rejected or cancelled is left stranded at its restaurant".into()
+        } else {
+            "`fleet.drivers` is 0: no order can be assigned, every one is cancelled at its deadline".into()
+        });
     }
     if s.pickup_deadline() == Millis::ZERO {
-        found.push(
+        found.push(if s.is_food() {
+            "`dispatch.pickup_deadline` is 0s: every assignment lapses at once, every driver fails every meal, and meals end stranded".into()
+        } else {
             "`dispatch.pickup_deadline` is 0s: every order is past its deadline when placed and is cancelled unassigned"
-                .into(),
-        );
+                .into()
+        });
     }
     for (i, step) in s.demand.profile.iter().enumerate() {
         if step.from.0 >= horizon {
@@ -168,9 +235,15 @@ fn warnings(s: &Scenario, expected_orders: f64, peak_rate_per_min: f64, peak_loa
         ));
     }
     if peak_load >= 1.0 && s.fleet.drivers > 0 {
-        found.push(format!(
-            "the fleet is overloaded at the peak (offered load {peak_load:.2}): orders will queue and many will be cancelled at their deadline"
-        ));
+        found.push(if s.is_food() {
+            format!(
+                "the fleet is overloaded at the peak (offered load {peak_load:.2}): ready meals will queue for drivers and click-to-door will grow until the rush passes"
+            )
+        } else {
+            format!(
+                "the fleet is overloaded at the peak (offered load {peak_load:.2}): orders will queue and many will be cancelled at their deadline"
+            )
+        });
     }
     found
 }
@@ -230,5 +303,29 @@ mod tests {
         let e = estimate(&s);
         assert!((e.peak_load - 4.0).abs() < 1e-9, "{e:?}");
         assert!(e.warnings.iter().any(|w| w.contains("overloaded")), "{e:?}");
+    }
+
+    #[test]
+    fn nearest_shortens_the_first_leg_by_the_idle_drivers_density() {
+        // 100 drivers in a 4 km disc at 24 km/h (400 m a minute), hardly any load: the
+        // nearest of 100 scattered points is 1 / (2 √(100 / (π·16))) ≈ 0.3545 km away, 53.2 s.
+        let s = scenario(
+            "horizon = \"1h\"\n[fleet]\ndrivers = 100\n[demand]\nrate = \"1/h\"\n[area]\ncenter = [0.0, 0.0]\nradius_km = 4.0\nspeed_kmh = 24.0\n[dispatch]\npolicy = \"nearest\"\n",
+        );
+        let e = estimate(&s);
+        let leg = e.nearest_leg.unwrap().as_ms() as f64;
+        assert!((leg - 53_174.0).abs() < 200.0, "{e:?}");
+        assert!(leg < e.travel_leg.as_ms() as f64);
+        // Heavier load leaves fewer drivers idle, so the trip and the busy time grow.
+        let busy = |rate: &str| {
+            let text = format!(
+                "horizon = \"1h\"\n[fleet]\ndrivers = 100\n[demand]\nrate = \"{rate}\"\n[area]\ncenter = [0.0, 0.0]\nradius_km = 4.0\nspeed_kmh = 24.0\n[dispatch]\npolicy = \"nearest\"\n"
+            );
+            estimate(&scenario(&text)).busy_per_order
+        };
+        assert!(busy("1/h") < busy("2/m") && busy("2/m") < busy("5/m"));
+        // Other policies travel the mean distance.
+        let longest = scenario("[area]\ncenter = [0.0, 0.0]\n");
+        assert_eq!(estimate(&longest).nearest_leg, None);
     }
 }

@@ -290,3 +290,6 @@ fn names_and_centres_say_exactly_what_is_wrong() {
     let e = err("[behavior]\nrating = { spread = 1e308 }\n");
     assert_eq!(e.field.as_deref(), Some("behavior.rating.spread"));
 }
+
+#[path = "food_tests.rs"]
+mod food;

@@ -179,7 +179,7 @@ impl Draw {
 /// `x` rounded half away from zero, then clamped to `[low, high]`.
 fn rounded(x: f64, low: u64, high: u64) -> u64 {
     let r = x.round();
-    if r <= low as f64 {
+    if r.is_nan() || r <= low as f64 {
         low
     } else if r >= high as f64 {
         high
@@ -376,5 +376,81 @@ mod tests {
     #[test]
     fn a_zero_rate_gives_no_arrivals() {
         assert!(arrivals(vec![(Millis(0), 0.0)], 600_000).is_empty());
+    }
+
+    #[test]
+    fn meals_have_distinct_dishes_in_menu_order_and_bounded_numbers() {
+        let dist = |text: &str| {
+            crate::scenario::Dist::parse(text, |v| v.trim().parse::<f64>().map_err(|e| e.to_string()))
+                .unwrap()
+        };
+        let draw = Draw::Meal {
+            customers: 30,
+            restaurants: 4,
+            menu: 5,
+            // Up to 9 lines asked for on a 5-dish menu: held to 5.
+            lines: dist("uniform(0, 9)"),
+            quantity: dist("normal(50, 100)"),
+            tip: dist("uniform(0, 400)"),
+        };
+        let all: Vec<Arrival> = Arrivals::new(
+            stream(3, Purpose::Arrivals),
+            vec![(Millis(0), 0.01)],
+            Millis(600_000),
+            draw,
+            0.0,
+        )
+        .collect();
+        assert!(all.len() > 4_000, "{}", all.len());
+        let mut counts = [0u32; 6];
+        for a in &all {
+            let Request::Meal {
+                customer,
+                restaurant,
+                lines,
+                tip,
+            } = &a.request
+            else {
+                panic!("a parcel among meals");
+            };
+            assert!(*customer < 30 && *restaurant < 4 && *tip <= 400);
+            assert!(lines.windows(2).all(|w| w[0].item < w[1].item), "{lines:?}");
+            assert!(lines
+                .iter()
+                .all(|l| l.item.0 < 5 && (1..=99).contains(&l.quantity)));
+            counts[lines.len()] += 1;
+        }
+        // Never empty, never past the menu, and every count in between occurs.
+        assert_eq!(counts[0], 0);
+        assert!(counts[1..].iter().all(|&c| c > 0), "{counts:?}");
+    }
+
+    #[test]
+    fn floyds_choice_is_uniform_over_the_dishes() {
+        let mut rng = stream(5, Purpose::Arrivals);
+        let mut seen = [0u32; 10];
+        for _ in 0..20_000 {
+            let chosen = distinct(&mut rng, 3, 10);
+            assert_eq!(chosen.len(), 3);
+            assert!(chosen.iter().all(|&c| c < 10));
+            assert!(chosen[0] != chosen[1] && chosen[1] != chosen[2] && chosen[0] != chosen[2]);
+            for c in chosen {
+                seen[c as usize] += 1;
+            }
+        }
+        // Each dish is in a 3-of-10 choice with probability 0.3: 6,000 ± 4σ (σ ≈ 65).
+        assert!(
+            seen.iter().all(|&n| (n as f64 - 6_000.0).abs() < 260.0),
+            "{seen:?}"
+        );
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero_then_held() {
+        assert_eq!(rounded(2.5, 1, 9), 3);
+        assert_eq!(rounded(2.49, 1, 9), 2);
+        assert_eq!(rounded(0.2, 1, 9), 1);
+        assert_eq!(rounded(1e300, 1, 9), 9);
+        assert_eq!(rounded(f64::NAN, 1, 9), 1);
     }
 }

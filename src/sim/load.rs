@@ -218,11 +218,33 @@ impl<'a> LoadRun<'a> {
             }
         }
         progress.tick(self.driver.now());
-        if !self.driver.engine().orders().is_empty() {
+        self.write_stranded()
+    }
+
+    /// Writes the orders that are still live when nothing more can happen. A meal whose
+    /// every driver has failed it (or a meal with no drivers at all) waits at its
+    /// restaurant for good: it is reported as it stands and counted as stranded. A parcel
+    /// always ends by its deadline, so a live one is a bug.
+    fn write_stranded(&mut self) -> Result<(), RunError> {
+        let engine = self.driver.engine();
+        if engine.orders().is_empty() {
+            return Ok(());
+        }
+        if !self.scenario.is_food() {
             return Err(RunError::Internal(format!(
                 "{} orders never ended",
-                self.driver.engine().orders().len()
+                engine.orders().len()
             )));
+        }
+        // The orders behind a stranded one ended but could not retire past it.
+        for order in engine.orders() {
+            let stats = &mut self.books.recorder.stats;
+            if order.status.is_final() {
+                stats.record_finished(order);
+            } else {
+                stats.stranded += 1;
+            }
+            self.books.reports.order(engine, order)?;
         }
         Ok(())
     }
