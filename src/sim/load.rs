@@ -30,10 +30,11 @@ use crate::time::Millis;
 /// on the same agenda.
 #[derive(Clone, Debug)]
 enum SimEvent {
-    /// A new order arrives.
-    Arrival(Arrival),
+    /// A new order arrives (boxed: an arrival is several times the size of an action, and
+    /// every entry of the agenda would otherwise be as large).
+    Arrival(Box<Arrival>),
     /// The second send of a double tap, with the first's key.
-    Retry(Arrival),
+    Retry(Box<Arrival>),
     /// A driver or customer acts.
     Act(Action),
 }
@@ -251,7 +252,10 @@ impl<'a> LoadRun<'a> {
 
     fn schedule_next_arrival(&mut self) -> Result<(), RunError> {
         match self.arrivals.next() {
-            Some(a) => Ok(self.driver.agenda_mut().schedule(a.at, SimEvent::Arrival(a))?),
+            Some(a) => Ok(self
+                .driver
+                .agenda_mut()
+                .schedule(a.at, SimEvent::Arrival(Box::new(a)))?),
             None => Ok(()),
         }
     }

@@ -29,6 +29,16 @@
 //! 1e-9 and an absolute 1e-9 km (a micrometre), many orders of magnitude more than the
 //! rounding of either, so it never exceeds the computed distance of a driver it would skip.
 //!
+//! Within the latitude band, a spot is first compared by its straight chord through the
+//! sphere to `from` (unit vectors kept with each spot: a few multiplications, no
+//! trigonometry), which orders points exactly as the great-circle distance does. A spot
+//! whose chord is longer than the best one's by more than a relative 1e-6 (far beyond the
+//! rounding of either measure, including the haversine's near antipodes) cannot be as near
+//! and is passed over; every other spot is measured with the haversine, which alone decides,
+//! so the result is the scan's to the bit. In a busy city this spares most of the
+//! trigonometry: the latitude band of a dense fleet holds dozens of spots, of which a few
+//! are measured.
+//!
 //! Drivers without a position are only in the sequence order: they are chosen (longest
 //! idle first) when no positioned driver is idle or the sender has no position, as the
 //! scan, which counted them infinitely far, did.
@@ -76,6 +86,8 @@ fn ordered(x: f64) -> i64 {
 #[derive(Clone, Debug, PartialEq)]
 struct Spot {
     at: LatLon,
+    /// `at` as a unit vector, for the chord prefilter.
+    unit: [f64; 3],
     /// Never empty while in the index; longest idle first.
     drivers: BTreeSet<(u64, DriverId)>,
 }
@@ -129,6 +141,7 @@ impl IdleSet {
                 .entry(PositionKey::of(at))
                 .or_insert_with(|| Spot {
                     at,
+                    unit: unit_vector(at),
                     drivers: BTreeSet::new(),
                 })
                 .drivers
@@ -176,8 +189,10 @@ impl IdleSet {
         };
         let mut north = self.by_position.range(split..).map(|(_, s)| s).peekable();
         let mut south = self.by_position.range(..split).rev().map(|(_, s)| s).peekable();
-        // (distance, idle sequence, driver) of the best so far.
+        let from_unit = unit_vector(from);
+        // (distance, idle sequence, driver) of the best so far, and its squared chord.
         let mut best: Option<(f64, u64, DriverId)> = None;
+        let mut best_chord2 = f64::INFINITY;
         loop {
             let north_gap = north.peek().map(|s| latitude_bound_km(from, s.at));
             let south_gap = south.peek().map(|s| latitude_bound_km(from, s.at));
@@ -195,6 +210,10 @@ impl IdleSet {
             let Some(spot) = (if go_south { south.next() } else { north.next() }) else {
                 break;
             };
+            let chord2 = chord2(spot.unit, from_unit);
+            if chord2 > best_chord2 * (1.0 + 1e-6) + 1e-24 {
+                continue;
+            }
             let Some(&(seq, driver)) = spot.drivers.iter().find(|&&(_, d)| eligible(d)) else {
                 continue;
             };
@@ -204,6 +223,7 @@ impl IdleSet {
             });
             if better {
                 best = Some((distance, seq, driver));
+                best_chord2 = chord2;
             }
         }
         best.map(|(_, _, d)| d)
@@ -232,6 +252,19 @@ impl IdleSet {
         }
         Ok(())
     }
+}
+
+/// A position as a point of the unit sphere.
+fn unit_vector(at: LatLon) -> [f64; 3] {
+    let (lat, lon) = (at.lat.to_radians(), at.lon.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+/// The squared straight-line distance between two points of the unit sphere: it grows with
+/// the great-circle distance, so it orders points alike.
+fn chord2(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let d = [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+    d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
 }
 
 /// A lower bound, in kilometres, of the haversine distance between `from` and any point at
