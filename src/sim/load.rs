@@ -259,7 +259,13 @@ impl<'a> LoadRun<'a> {
     fn place(&mut self, a: &Arrival) -> Result<(), RunError> {
         let command = a.command();
         let placed_before = self.driver.engine().orders_placed();
-        self.apply(&command)?.map_err(internal)?;
+        match self.apply(&command)? {
+            Ok(_) => {}
+            // A meal the restaurant cannot take now (closed, or a dish sold out) is part of
+            // a food run: the books have counted the refusal, and no order follows.
+            Err(Refusal::RestaurantClosed | Refusal::OutOfStock) => return Ok(()),
+            Err(refusal) => return Err(internal(refusal)),
+        }
         let engine = self.driver.engine();
         if engine.orders_placed() == placed_before {
             return Ok(());
