@@ -377,15 +377,21 @@ pub fn run_to_dir(
     dir: &std::path::Path,
     progress: &mut dyn Progress,
 ) -> Result<RunResult, RunError> {
-    let mut reports = Reports::create(dir, scenario.report.events, scenario.report.notifications)?;
+    let mut reports = Reports::create(
+        dir,
+        scenario.profile(),
+        scenario.report.events,
+        scenario.report.notifications,
+    )?;
     let result = run(scenario, seed, &mut reports, progress)?;
-    reports.finish(&result.engine, &result.summary, Millis(result.stats.sim_end_ms))?;
+    reports.finish(&result.engine, &result.stats, &result.summary)?;
     Ok(result)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Profile;
 
     #[test]
     fn a_run_that_would_hold_too_many_orders_stops_with_a_reason() {
@@ -397,7 +403,7 @@ mod tests {
         )
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let mut reports = Reports::create(&dir.path().join("out"), false, false).unwrap();
+        let mut reports = Reports::create(&dir.path().join("out"), Profile::Parcel, false, false).unwrap();
         let mut sim = LoadRun::new(&scenario, 1, &mut reports).unwrap();
         sim.resident_limit = 1_000;
         let e = sim.run(&mut ()).unwrap_err();

@@ -43,7 +43,8 @@ impl Recorder {
         self
     }
 
-    /// Takes one step into the counters: a refusal the summary counts, or the step's
+    /// Takes one step into the counters: a refusal the summary counts (food: a placement
+    /// refused for a closed restaurant or a dish out of stock, by restaurant), or the step's
     /// placements, duplicates, ratings and messages sent (one per channel).
     #[inline]
     pub fn count(&mut self, engine: &Engine, step: &Step<'_>) {
@@ -58,6 +59,12 @@ impl Recorder {
             }
             (Command::CancelOrder { .. }, Err(Refusal::AlreadyDelivered)) => {
                 return stats.cancel_refused_delivered += 1
+            }
+            (Command::PlaceMeal { restaurant, .. }, Err(refusal)) => {
+                let restaurants = engine.restaurants().len();
+                return stats
+                    .food
+                    .record_refused_placement(*restaurant, *refusal, restaurants);
             }
             (_, Err(_)) => return,
         }

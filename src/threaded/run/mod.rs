@@ -192,8 +192,13 @@ pub fn prepare<'a>(scenario: &'a Scenario, out: Option<&Path>) -> Result<Prepare
     // run, not after it.
     let reports = match out {
         Some(dir) => Some(
-            Reports::create(dir, scenario.report.events, scenario.report.notifications)
-                .map_err(RunError::Report)?,
+            Reports::create(
+                dir,
+                scenario.profile(),
+                scenario.report.events,
+                scenario.report.notifications,
+            )
+            .map_err(RunError::Report)?,
         ),
         None => None,
     };
@@ -316,8 +321,7 @@ fn run_prepared<C: Clock + Send>(
         for order in engine.orders() {
             r.order(&engine, order).map_err(RunError::Report)?;
         }
-        r.finish(&engine, &summary, Millis(stats.sim_end_ms))
-            .map_err(RunError::Report)?;
+        r.finish(&engine, &stats, &summary).map_err(RunError::Report)?;
     }
     Ok(Outcome {
         verdict,
