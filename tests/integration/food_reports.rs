@@ -7,7 +7,8 @@ use std::path::Path;
 use crate::support::courier_sim;
 
 /// A crowded food evening: rejections, cancellations, no-shows (failed pickups and review
-/// flags after 2), sold-out dishes, double taps.
+/// flags after 2), sold-out dishes, double taps. (Regression: a load run stopped with an
+/// internal error at its first `out_of_stock` placement.)
 const SMALL_DINNER: &str = r#"
 profile = "food"
 name = "small-dinner"
