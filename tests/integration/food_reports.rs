@@ -383,3 +383,19 @@ fn the_food_summary_on_the_terminal_leads_with_click_to_door() {
     // Whole seconds, as durations: `26m56s`, never raw milliseconds.
     assert!(!lines[1].contains(" ms"), "{}", lines[1]);
 }
+
+#[test]
+fn every_food_column_and_metric_is_documented() {
+    let docs = std::fs::read_to_string(crate::support::root().join("docs/reports.md")).unwrap();
+    let names = ORDERS
+        .split(',')
+        .chain(RESTAURANTS.split(','))
+        .chain(RANKINGS.split(','))
+        .chain(FOOD_METRICS);
+    for name in names {
+        assert!(
+            docs.contains(&format!("| `{name}` |")),
+            "docs/reports.md has no row for `{name}`"
+        );
+    }
+}
