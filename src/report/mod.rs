@@ -167,6 +167,13 @@ impl Reports {
         })
     }
 
+    /// [`Reports::create`] for a run of `scenario`: its profile, and the optional reports
+    /// its `[report]` asks for.
+    pub fn for_scenario(dir: &Path, scenario: &crate::scenario::Scenario) -> Result<Reports, ReportError> {
+        let asked = &scenario.report;
+        Reports::create(dir, scenario.profile(), asked.events, asked.notifications)
+    }
+
     fn fail(&self, source: io::Error) -> ReportError {
         ReportError {
             dir: self.dir.clone(),

@@ -377,12 +377,7 @@ pub fn run_to_dir(
     dir: &std::path::Path,
     progress: &mut dyn Progress,
 ) -> Result<RunResult, RunError> {
-    let mut reports = Reports::create(
-        dir,
-        scenario.profile(),
-        scenario.report.events,
-        scenario.report.notifications,
-    )?;
+    let mut reports = Reports::for_scenario(dir, scenario)?;
     let result = run(scenario, seed, &mut reports, progress)?;
     reports.finish(&result.engine, &result.stats, &result.summary)?;
     Ok(result)

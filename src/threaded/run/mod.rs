@@ -191,15 +191,7 @@ pub fn prepare<'a>(scenario: &'a Scenario, out: Option<&Path>) -> Result<Prepare
     // The report folder is checked (and refused, if it holds someone's files) before the
     // run, not after it.
     let reports = match out {
-        Some(dir) => Some(
-            Reports::create(
-                dir,
-                scenario.profile(),
-                scenario.report.events,
-                scenario.report.notifications,
-            )
-            .map_err(RunError::Report)?,
-        ),
+        Some(dir) => Some(Reports::for_scenario(dir, scenario).map_err(RunError::Report)?),
         None => None,
     };
     Ok(Prepared { scenario, reports })
