@@ -1,11 +1,13 @@
 //! `courier-sim run`: a seeded load scenario on the virtual clock, with a progress bar on a
-//! terminal (shared with `threaded`) and a summary of the reports it wrote.
+//! terminal (shared with `threaded`) and a summary of the reports it wrote: a parcel run's
+//! orders and waits, or a food run's click-to-door, money and kitchen-to-door figures, then
+//! the top drivers both ways.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::load_scenario;
-use courier_sim::engine::{rankings, RankBy};
+use courier_sim::engine::{rankings, Profile, RankBy};
 use courier_sim::sim::load::{self, Progress, RunResult};
 use courier_sim::time::Millis;
 
@@ -113,33 +115,11 @@ fn summary_text(result: &RunResult, dir: &std::path::Path, path: &std::path::Pat
         value("scenario"),
         super::shell_word(path)
     );
-    let _ =
-        writeln!(out,
-        "orders {}: delivered {}, cancelled {} for no pickup and {} by customers; {} duplicates prevented",
-        value("orders_placed"),
-        value("delivered"),
-        value("cancelled_no_pickup"),
-        value("cancelled_by_customer"),
-        value("duplicates_prevented")
-    );
-    let ms = |name: &str| match value(name) {
-        "none" => "none".to_string(),
-        v => format!("{v} ms"),
-    };
-    let waits = match value("wait_assign_p50_ms") {
-        "none" => "none".to_string(),
-        p50 => format!(
-            "{p50}/{}/{} ms",
-            value("wait_assign_p90_ms"),
-            value("wait_assign_p99_ms")
-        ),
-    };
-    let _ = writeln!(
-        out,
-        "wait for a driver p50/p90/p99 (assigned orders): {waits}; mean wait for pickup {}; mean delivery {}",
-        ms("wait_pickup_mean_ms"),
-        ms("delivery_time_mean_ms"),
-    );
+    if result.engine.config().profile == Profile::Food {
+        food_lines(&mut out, &value);
+    } else {
+        parcel_lines(&mut out, &value);
+    }
     let _ = writeln!(
         out,
         "utilization {} over the whole run, {} while orders arrived",
@@ -175,4 +155,115 @@ fn summary_text(result: &RunResult, dir: &std::path::Path, path: &std::path::Pat
     }
     let _ = writeln!(out, "reports written to {}", dir.display());
     out
+}
+
+/// The parcel run's orders and waits.
+fn parcel_lines<'a>(out: &mut String, value: &impl Fn(&str) -> &'a str) {
+    use std::fmt::Write as _;
+    let _ =
+        writeln!(out,
+        "orders {}: delivered {}, cancelled {} for no pickup and {} by customers; {} duplicates prevented",
+        value("orders_placed"),
+        value("delivered"),
+        value("cancelled_no_pickup"),
+        value("cancelled_by_customer"),
+        value("duplicates_prevented")
+    );
+    let ms = |name: &str| match value(name) {
+        "none" => "none".to_string(),
+        v => format!("{v} ms"),
+    };
+    let waits = match value("wait_assign_p50_ms") {
+        "none" => "none".to_string(),
+        p50 => format!(
+            "{p50}/{}/{} ms",
+            value("wait_assign_p90_ms"),
+            value("wait_assign_p99_ms")
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "wait for a driver p50/p90/p99 (assigned orders): {waits}; mean wait for pickup {}; mean delivery {}",
+        ms("wait_pickup_mean_ms"),
+        ms("delivery_time_mean_ms"),
+    );
+}
+
+/// The food run's figures (SPEC §8.6), click-to-door first: what a customer waits.
+fn food_lines<'a>(out: &mut String, value: &impl Fn(&str) -> &'a str) {
+    use std::fmt::Write as _;
+    let span = |name: &str| {
+        value(name)
+            .parse::<f64>()
+            .map_or_else(|_| "none".to_string(), duration)
+    };
+    let _ = writeln!(
+        out,
+        "click to door p50/p90/p99 (delivered orders): {} / {} / {}",
+        span("click_to_door_p50_ms"),
+        span("click_to_door_p90_ms"),
+        span("click_to_door_p99_ms")
+    );
+    let _ = writeln!(
+        out,
+        "orders {}: delivered {}, cancelled {} by customers, rejected {} by restaurants; {} duplicates prevented",
+        value("orders_placed"),
+        value("delivered"),
+        value("cancelled_by_customer"),
+        value("rejected_by_restaurant"),
+        value("duplicates_prevented")
+    );
+    let _ = writeln!(
+        out,
+        "placements refused: {} out of stock, {} restaurant closed",
+        value("out_of_stock_refused"),
+        value("restaurant_closed_refused")
+    );
+    if value("stranded") != "0" {
+        let _ = writeln!(
+            out,
+            "stranded: {} meals still waiting at their restaurants when nothing more could happen (every driver had failed them, or there are none)",
+            value("stranded")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "revenue {} after refunds of {}",
+        money(value("revenue_cents")),
+        money(value("refunded_cents"))
+    );
+    let eta = match value("eta_error_mean_ms").parse::<f64>() {
+        Ok(e) if e.round() > 0.0 => format!("{} late", duration(e)),
+        Ok(e) if e.round() < 0.0 => format!("{} early", duration(-e)),
+        Ok(_) => "on time".to_string(),
+        Err(_) => "none".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "mean ready to pickup {}; mean ETA error {eta}, {} absolute",
+        span("ready_to_pickup_mean_ms"),
+        span("eta_abs_error_mean_ms")
+    );
+    let _ = writeln!(
+        out,
+        "failed pickups {}; drivers flagged for review {}",
+        value("failed_pickups"),
+        value("drivers_flagged")
+    );
+}
+
+/// Milliseconds as a readable duration to the second: `26m26s`, `1h2m3s`, `0s`.
+fn duration(ms: f64) -> String {
+    let secs = (ms.max(0.0) / 1000.0).round();
+    // Far beyond any run; keeps the conversion exact.
+    let secs = secs.min(1e15) as u64;
+    Millis(secs.saturating_mul(1000)).to_string()
+}
+
+/// Cents as currency units with two decimals: `30581.18`.
+fn money(cents: &str) -> String {
+    match cents.parse::<u128>() {
+        Ok(c) => format!("{}.{:02}", c / 100, c % 100),
+        Err(_) => "none".to_string(),
+    }
 }

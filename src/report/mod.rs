@@ -1,25 +1,38 @@
-//! The CSV reports of SPEC §6, written atomically and streamed: `orders.csv` takes one row
-//! as each order is retired (in id order, since orders retire from the front), the optional
-//! `events.csv` and `notifications.csv` take rows as they happen, and `driver_rankings.csv`
-//! and `summary.csv` are written at the end. The set is written in a hidden sibling of the
-//! report folder and replaces the folder in one step when it is complete ([`atomic`]): the
-//! folder always holds one whole run's reports.
+//! The CSV reports of SPEC §6 and, for a food run, §8.6, written atomically and streamed:
+//! `orders.csv` takes one row as each order is retired (in id order, since orders retire
+//! from the front), the optional `events.csv` and `notifications.csv` take rows as they
+//! happen, and `driver_rankings.csv`, `summary.csv` and (food) `restaurants.csv` are
+//! written at the end. The set is written in a hidden sibling of the report folder and
+//! replaces the folder in one step when it is complete ([`atomic`]): the folder always
+//! holds one whole run's reports.
+//!
+//! The profile chosen when the set is created decides the columns of `orders.csv` and
+//! `driver_rankings.csv` and whether `restaurants.csv` is written, so a parcel run's
+//! reports are exactly those of SPEC §6.
 
 pub mod atomic;
+pub mod food;
+pub mod food_stats;
+pub mod rankings;
 pub mod row;
 pub mod stats;
+pub mod summary;
 
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub use food::{FOOD_ORDER_COLUMNS, RESTAURANT_COLUMNS};
+pub use food_stats::{FoodStats, RestaurantTally};
+pub use rankings::{ranking_header, ranking_rows, FOOD_RANKING_COLUMNS, RANKING_COLUMNS};
 use row::RowWriter;
 pub use stats::Stats;
+pub use summary::summary_rows;
 
-use crate::engine::{rankings, DriverId, Engine, Order, OrderId, RankBy};
+use crate::engine::{Engine, Order, OrderId, Profile};
 use crate::notify::Delivery;
 use crate::time::Millis;
 
-/// Columns of `orders.csv`.
+/// Columns of a parcel run's `orders.csv` (a food run's: [`FOOD_ORDER_COLUMNS`]).
 pub const ORDER_COLUMNS: [&str; 13] = [
     "order_id",
     "sender",
@@ -34,20 +47,6 @@ pub const ORDER_COLUMNS: [&str; 13] = [
     "cancel_reason",
     "status",
     "rating",
-];
-
-/// Columns of `driver_rankings.csv`.
-pub const RANKING_COLUMNS: [&str; 10] = [
-    "driver",
-    "deliveries",
-    "rating_avg",
-    "ratings",
-    "rating_score",
-    "rank_by_deliveries",
-    "rank_by_rating",
-    "busy_ms",
-    "utilization",
-    "assigned_then_cancelled",
 ];
 
 /// Columns of `summary.csv`.
@@ -91,7 +90,9 @@ impl ReportError {
     }
 }
 
-/// Every file a report set may hold, with its header row, to recognise a report folder.
+/// Every file a report set of either profile may hold, with its header row, to recognise a
+/// report folder (a file with two layouts is listed once per header; a food run's
+/// `driver_rankings.csv` starts with the parcel header).
 fn known_files() -> Vec<atomic::KnownFile> {
     let known = |name, columns: &[&str]| atomic::KnownFile {
         name,
@@ -99,8 +100,10 @@ fn known_files() -> Vec<atomic::KnownFile> {
     };
     vec![
         known("orders.csv", &ORDER_COLUMNS),
+        known("orders.csv", &FOOD_ORDER_COLUMNS),
         known("driver_rankings.csv", &RANKING_COLUMNS),
         known("summary.csv", &SUMMARY_COLUMNS),
+        known("restaurants.csv", &RESTAURANT_COLUMNS),
         known("events.csv", &EVENT_COLUMNS),
         known("notifications.csv", &NOTIFICATION_COLUMNS),
     ]
@@ -110,7 +113,11 @@ fn known_files() -> Vec<atomic::KnownFile> {
 /// run), it leaves the report folder as it was.
 pub struct Reports {
     dir: PathBuf,
+    /// Whose columns the set has.
+    profile: Profile,
     orders: RowWriter,
+    /// A food row's `items`, reused from row to row.
+    items: String,
     events: Option<RowWriter>,
     notifications: Option<RowWriter>,
     event_seq: u64,
@@ -119,18 +126,27 @@ pub struct Reports {
 }
 
 impl Reports {
-    /// Starts the reports of `dir`: checks that `dir` is absent, empty or a report folder
-    /// (anything else is refused, see [`ReportError::is_refusal`]), creates its parent if
-    /// needed, and starts writing the set beside it. `dir` changes only on
-    /// [`Reports::finish`].
-    pub fn create(dir: &Path, events: bool, notifications: bool) -> Result<Reports, ReportError> {
+    /// Starts the reports of `dir` for a run of `profile`: checks that `dir` is absent,
+    /// empty or a report folder (anything else is refused, see
+    /// [`ReportError::is_refusal`]), creates its parent if needed, and starts writing the
+    /// set beside it. `dir` changes only on [`Reports::finish`].
+    pub fn create(
+        dir: &Path,
+        profile: Profile,
+        events: bool,
+        notifications: bool,
+    ) -> Result<Reports, ReportError> {
         let fail = |source| ReportError {
             dir: dir.to_path_buf(),
             source,
         };
         let staged = atomic::StagedDir::create(dir, known_files()).map_err(fail)?;
         let at = staged.path();
-        let orders = RowWriter::create(at, "orders.csv", &ORDER_COLUMNS).map_err(fail)?;
+        let columns: &[&str] = match profile {
+            Profile::Parcel => &ORDER_COLUMNS,
+            Profile::Food => &FOOD_ORDER_COLUMNS,
+        };
+        let orders = RowWriter::create(at, "orders.csv", columns).map_err(fail)?;
         let events = events
             .then(|| RowWriter::create(at, "events.csv", &EVENT_COLUMNS))
             .transpose()
@@ -141,12 +157,21 @@ impl Reports {
             .map_err(fail)?;
         Ok(Reports {
             dir: dir.to_path_buf(),
+            profile,
             orders,
+            items: String::new(),
             events,
             notifications,
             event_seq: 0,
             staged,
         })
+    }
+
+    /// [`Reports::create`] for a run of `scenario`: its profile, and the optional reports
+    /// its `[report]` asks for.
+    pub fn for_scenario(dir: &Path, scenario: &crate::scenario::Scenario) -> Result<Reports, ReportError> {
+        let asked = &scenario.report;
+        Reports::create(dir, scenario.profile(), asked.events, asked.notifications)
     }
 
     fn fail(&self, source: io::Error) -> ReportError {
@@ -166,8 +191,12 @@ impl Reports {
         self.notifications.is_some()
     }
 
-    /// One row of `orders.csv`.
+    /// One row of `orders.csv`, in the columns of the set's profile.
     pub fn order(&mut self, engine: &Engine, order: &Order) -> Result<(), ReportError> {
+        if self.profile == Profile::Food {
+            food::write_order(&mut self.orders, &mut self.items, engine, order);
+            return self.orders.end().map_err(|e| self.fail(e));
+        }
         let customer = |c: crate::engine::CustomerId| engine.customers()[c.index()].name.as_str();
         let driver = order
             .driver
@@ -228,23 +257,26 @@ impl Reports {
         result.map_err(|e| self.fail(e))
     }
 
-    /// Writes the rankings and the summary, then puts the whole set in place of the report
-    /// folder in one step (the set it replaces, with any optional report this run did not
-    /// write, goes with it).
+    /// Writes the rankings, the summary and (food) the restaurants, then puts the whole set
+    /// in place of the report folder in one step (the set it replaces, with any optional
+    /// report this run did not write, goes with it). The run's length is
+    /// `stats.sim_end_ms`.
     pub fn finish(
         self,
         engine: &Engine,
+        stats: &Stats,
         summary: &[(String, String)],
-        run_length: Millis,
     ) -> Result<(), ReportError> {
+        let run_length = Millis(stats.sim_end_ms);
         let dir = self.dir.clone();
         let fail = |source| ReportError {
             dir: dir.clone(),
             source,
         };
         let at = self.staged.path();
-        let mut rankings = RowWriter::create(at, "driver_rankings.csv", &RANKING_COLUMNS).map_err(fail)?;
-        for row in ranking_rows(engine, run_length) {
+        let header = ranking_header(self.profile);
+        let mut rankings = RowWriter::create(at, "driver_rankings.csv", &header).map_err(fail)?;
+        for row in ranking_rows(engine, run_length, self.profile) {
             for field in &row {
                 rankings.text(field);
             }
@@ -256,6 +288,9 @@ impl Reports {
             summary_csv.end().map_err(fail)?;
         }
         let mut all = vec![self.orders, rankings, summary_csv];
+        if self.profile == Profile::Food {
+            all.push(food::write_restaurants(at, engine, &stats.food).map_err(fail)?);
+        }
         all.extend(self.events);
         all.extend(self.notifications);
         for file in all {
@@ -263,108 +298,4 @@ impl Reports {
         }
         self.staged.commit().map_err(fail)
     }
-}
-
-/// The `(metric, value)` rows of `summary.csv`.
-pub fn summary_rows(
-    scenario: &crate::scenario::Scenario,
-    seed: u64,
-    engine: &Engine,
-    s: &Stats,
-) -> Vec<(String, String)> {
-    let run_length = s.sim_end_ms;
-    let drivers = engine.drivers();
-    let busy: u128 = drivers
-        .iter()
-        .map(|d| u128::from(d.busy_ms_at(Millis(run_length))))
-        .sum();
-    let utilization = if run_length == 0 || drivers.is_empty() {
-        0.0
-    } else {
-        busy as f64 / (run_length as f64 * drivers.len() as f64)
-    };
-    let horizon = scenario.horizon.0.as_ms();
-    let during_arrivals = if horizon == 0 || drivers.is_empty() {
-        0.0
-    } else {
-        s.busy_during_arrivals_ms as f64 / (horizon as f64 * drivers.len() as f64)
-    };
-    let opt = |v: Option<u64>| v.map_or_else(String::new, |v| v.to_string());
-    let mean = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.1}"));
-    let rows: Vec<(&str, String)> = vec![
-        ("scenario", scenario.name.clone()),
-        ("seed", seed.to_string()),
-        ("policy", scenario.policy().as_str().to_string()),
-        ("drivers", drivers.len().to_string()),
-        ("orders_placed", s.orders_placed.to_string()),
-        ("duplicates_prevented", s.duplicates_prevented.to_string()),
-        ("delivered", s.delivered.to_string()),
-        ("cancelled_no_pickup", s.cancelled_no_pickup.to_string()),
-        ("cancelled_by_customer", s.cancelled_by_customer.to_string()),
-        ("pickup_refused_cancelled", s.pickup_refused_cancelled.to_string()),
-        ("cancel_refused_picked_up", s.cancel_refused_picked_up.to_string()),
-        ("cancel_refused_delivered", s.cancel_refused_delivered.to_string()),
-        ("no_shows", s.no_shows.to_string()),
-        ("ratings", s.ratings.to_string()),
-        ("wait_assign_p50_ms", opt(s.wait_assign_percentile(50.0))),
-        ("wait_assign_p90_ms", opt(s.wait_assign_percentile(90.0))),
-        ("wait_assign_p99_ms", opt(s.wait_assign_percentile(99.0))),
-        ("wait_pickup_mean_ms", mean(s.wait_pickup_mean_ms())),
-        ("delivery_time_mean_ms", mean(s.delivery_time_mean_ms())),
-        ("driver_utilization", format!("{utilization:.4}")),
-        (
-            "driver_utilization_during_arrivals",
-            format!("{during_arrivals:.4}"),
-        ),
-        ("notifications_sent", s.notifications_sent.to_string()),
-        ("events_processed", s.events_processed.to_string()),
-        ("sim_end_ms", s.sim_end_ms.to_string()),
-    ];
-    rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-}
-
-/// The rows of `driver_rankings.csv`, sorted by rank by deliveries.
-pub fn ranking_rows(engine: &Engine, run_length: Millis) -> Vec<[String; 10]> {
-    let by_deliveries = rankings::board(engine, RankBy::Deliveries);
-    let mut rating_rank = vec![0usize; engine.drivers().len()];
-    for (rank, d) in rankings::board(engine, RankBy::Rating).into_iter().enumerate() {
-        rating_rank[d.index()] = rank + 1;
-    }
-    by_deliveries
-        .into_iter()
-        .enumerate()
-        .map(|(rank, id)| ranking_row(engine, id, rank + 1, rating_rank[id.index()], run_length))
-        .collect()
-}
-
-fn ranking_row(
-    engine: &Engine,
-    id: DriverId,
-    rank_d: usize,
-    rank_r: usize,
-    run_length: Millis,
-) -> [String; 10] {
-    let d = &engine.drivers()[id.index()];
-    let busy = d.busy_ms_at(run_length);
-    let utilization = if run_length.as_ms() == 0 {
-        0.0
-    } else {
-        busy as f64 / run_length.as_ms() as f64
-    };
-    [
-        d.name.clone(),
-        d.deliveries.to_string(),
-        if d.ratings == 0 {
-            String::new()
-        } else {
-            format!("{:.4}", d.stars as f64 / f64::from(d.ratings))
-        },
-        d.ratings.to_string(),
-        rankings::rating_score(engine, id).map_or_else(String::new, |s| format!("{s:.4}")),
-        rank_d.to_string(),
-        rank_r.to_string(),
-        busy.to_string(),
-        format!("{utilization:.4}"),
-        d.assigned_then_cancelled.to_string(),
-    ]
 }

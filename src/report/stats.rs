@@ -1,9 +1,11 @@
 //! Running aggregates for `summary.csv`: counters and exact percentiles, in memory that
 //! does not grow with the number of orders (a histogram keyed by millisecond value,
-//! bounded by the pickup deadline since no order is assigned after it).
+//! bounded by the pickup deadline since no order is assigned after it). A food run's own
+//! aggregates, the restaurants' tallies among them, are in [`super::food_stats`].
 
 use std::collections::BTreeMap;
 
+use super::food_stats::FoodStats;
 use crate::engine::{CancelReason, Order, OrderStatus};
 
 /// Everything `summary.csv` reports, gathered while the run goes.
@@ -44,6 +46,9 @@ pub struct Stats {
     /// assignment to its delivery or cancellation (exactly the engine's busy spells), so
     /// utilization can leave out the drain after arrivals stop.
     pub busy_during_arrivals_ms: u128,
+    /// Food: the restaurants' tallies and the food rows of the summary (empty in a parcel
+    /// run).
+    pub food: FoodStats,
     wait_assign: Histogram,
     wait_pickup_sum_ms: u128,
     picked_up: u64,
@@ -75,6 +80,9 @@ impl Stats {
                 self.delivery_time_sum_ms += u128::from(delivered.saturating_sub(picked).as_ms());
             }
         }
+        if let Some(food) = order.food() {
+            self.food.record_finished(order, food);
+        }
     }
 
     /// Statistics of a run whose arrivals end at `horizon`.
@@ -103,19 +111,19 @@ impl Stats {
 
 /// Counts of exact millisecond values.
 #[derive(Clone, Debug, Default, PartialEq)]
-struct Histogram {
+pub(super) struct Histogram {
     counts: BTreeMap<u64, u64>,
     total: u64,
 }
 
 impl Histogram {
-    fn add(&mut self, value: u64) {
+    pub(super) fn add(&mut self, value: u64) {
         *self.counts.entry(value).or_insert(0) += 1;
         self.total += 1;
     }
 
     /// The smallest value with at least p% of the samples at or below it.
-    fn percentile(&self, p: f64) -> Option<u64> {
+    pub(super) fn percentile(&self, p: f64) -> Option<u64> {
         if self.total == 0 {
             return None;
         }

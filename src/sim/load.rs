@@ -240,11 +240,8 @@ impl<'a> LoadRun<'a> {
         // The orders behind a stranded one ended but could not retire past it.
         for order in engine.orders() {
             let stats = &mut self.books.recorder.stats;
-            if order.status.is_final() {
-                stats.record_finished(order);
-            } else {
-                stats.stranded += 1;
-            }
+            stats.record_finished(order);
+            stats.stranded += u64::from(!order.status.is_final());
             self.books.reports.order(engine, order)?;
         }
         Ok(())
@@ -285,9 +282,13 @@ impl<'a> LoadRun<'a> {
     fn place(&mut self, a: &Arrival) -> Result<(), RunError> {
         let command = a.command();
         let placed_before = self.driver.engine().orders_placed();
-        // A refusal (a dish sold out, a restaurant closed) is part of the run: the books
-        // count it, and no order exists to follow.
-        self.apply(&command)?;
+        match self.apply(&command)? {
+            Ok(_) => {}
+            // A meal the restaurant cannot take now (closed, or a dish sold out) is part of
+            // a food run: the books have counted the refusal, and no order follows.
+            Err(Refusal::RestaurantClosed | Refusal::OutOfStock) => return Ok(()),
+            Err(refusal) => return Err(internal(refusal)),
+        }
         let engine = self.driver.engine();
         if engine.orders_placed() == placed_before {
             return Ok(());
@@ -399,15 +400,16 @@ pub fn run_to_dir(
     dir: &std::path::Path,
     progress: &mut dyn Progress,
 ) -> Result<RunResult, RunError> {
-    let mut reports = Reports::create(dir, scenario.report.events, scenario.report.notifications)?;
+    let mut reports = Reports::for_scenario(dir, scenario)?;
     let result = run(scenario, seed, &mut reports, progress)?;
-    reports.finish(&result.engine, &result.summary, Millis(result.stats.sim_end_ms))?;
+    reports.finish(&result.engine, &result.stats, &result.summary)?;
     Ok(result)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Profile;
 
     #[test]
     fn a_run_that_would_hold_too_many_orders_stops_with_a_reason() {
@@ -419,7 +421,7 @@ mod tests {
         )
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let mut reports = Reports::create(&dir.path().join("out"), false, false).unwrap();
+        let mut reports = Reports::create(&dir.path().join("out"), Profile::Parcel, false, false).unwrap();
         let mut sim = LoadRun::new(&scenario, 1, &mut reports).unwrap();
         sim.resident_limit = 1_000;
         let e = sim.run(&mut ()).unwrap_err();
@@ -430,5 +432,25 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("pickup deadline (24000h)"), "{text}");
+    }
+
+    #[test]
+    fn meals_every_driver_failed_end_the_run_stranded_and_reported() {
+        // One driver who fails half the time: some meals are failed by the only driver and
+        // can never be fetched. The run still ends, writes every order and counts them.
+        let scenario = crate::scenario::parse(
+            "strand.toml",
+            "profile = \"food\"\nhorizon = \"30m\"\n[area]\ncenter = [52.52, 13.405]\n[fleet]\ndrivers = 1\n[behavior]\nno_show = 0.5\n",
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let result = run_to_dir(&scenario, 42, &out, &mut ()).unwrap();
+        let stranded = result.stats.stranded;
+        assert!(stranded > 0, "{:?}", result.summary);
+        let rows = std::fs::read_to_string(out.join("orders.csv")).unwrap();
+        let ready = rows.lines().filter(|l| l.contains(",ready,")).count() as u64;
+        assert_eq!(ready, stranded);
+        assert_eq!(rows.lines().count() as u64 - 1, result.stats.orders_placed);
     }
 }

@@ -43,7 +43,8 @@ impl Recorder {
         self
     }
 
-    /// Takes one step into the counters: a refusal the summary counts, or the step's
+    /// Takes one step into the counters: a refusal the summary counts (food: a placement
+    /// refused for a closed restaurant or a dish out of stock, by restaurant), or the step's
     /// placements, duplicates, ratings and messages sent (one per channel).
     #[inline]
     pub fn count(&mut self, engine: &Engine, step: &Step<'_>) {
@@ -58,6 +59,12 @@ impl Recorder {
             }
             (Command::CancelOrder { .. }, Err(Refusal::AlreadyDelivered)) => {
                 return stats.cancel_refused_delivered += 1
+            }
+            (Command::PlaceMeal { restaurant, .. }, Err(refusal)) => {
+                let restaurants = engine.restaurants().len();
+                return stats
+                    .food
+                    .record_refused_placement(*restaurant, *refusal, restaurants);
             }
             (_, Err(_)) => return,
         }
@@ -112,4 +119,85 @@ pub fn write_rows(reports: &mut Reports, engine: &Engine, step: &Step<'_>) -> Re
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Contact, Effects, EngineConfig, ItemId, LatLon, Line, Profile, RestaurantId};
+    use crate::time::Millis;
+
+    /// Applies `command` and counts its step, as a shell would.
+    fn apply(engine: &mut Engine, recorder: &mut Recorder, command: &Command) {
+        let mut fx = Effects::default();
+        let result = engine.apply_into(Millis::ZERO, command, &mut fx);
+        let step = Step {
+            at: Millis::ZERO,
+            command,
+            timer: None,
+            result: &result,
+            effects: &fx,
+        };
+        recorder.count(engine, &step);
+    }
+
+    #[test]
+    fn refused_meals_are_counted_by_restaurant_and_reason() {
+        let config = EngineConfig {
+            profile: Profile::Food,
+            ..EngineConfig::default()
+        };
+        let mut engine = Engine::new(config).unwrap();
+        let mut recorder = Recorder::new(Stats::default());
+        let at = LatLon::new(52.5, 13.4).unwrap();
+        let restaurant = RestaurantId(0);
+        let meal_at = |restaurant| Command::PlaceMeal {
+            customer: CustomerId(0),
+            restaurant,
+            lines: vec![Line {
+                item: ItemId(0),
+                quantity: 1,
+            }],
+            tip: 0,
+            key: None,
+        };
+        let meal = meal_at(restaurant);
+        for command in [
+            Command::OnboardCustomer {
+                name: "ann".into(),
+                contact: Contact::default(),
+                address: None,
+                location: Some(at),
+            },
+            Command::OnboardRestaurant {
+                name: "r".into(),
+                contact: Contact::default(),
+                location: at,
+                prep: Millis(1),
+                open: true,
+            },
+            Command::SetMenuItem {
+                restaurant,
+                item: "soup".into(),
+                price: 500,
+                stock: Some(1),
+            },
+            meal.clone(),
+            meal.clone(),
+            Command::SetOpen {
+                restaurant,
+                open: false,
+            },
+            meal,
+            // An unknown restaurant is counted nowhere.
+            meal_at(RestaurantId(9)),
+        ] {
+            apply(&mut engine, &mut recorder, &command);
+        }
+        let food = &recorder.stats.food;
+        assert_eq!(recorder.stats.orders_placed, 1);
+        assert_eq!(food.out_of_stock_refused, 1);
+        assert_eq!(food.restaurant_closed_refused, 1);
+        assert_eq!(food.restaurant(restaurant).out_of_stock_refused, 1);
+    }
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod check_cli;
+mod food_reports;
 mod food_script_cli;
 mod report_set;
 mod run_cli;

@@ -114,9 +114,17 @@ pub(super) fn check_replaceable(target: &Path, known: &[KnownFile]) -> io::Resul
     if names.iter().any(|n| n == MARKER) {
         return Ok(());
     }
-    // A folder from before the marker: each report must start with its own header.
+    // A folder from before the marker: each report must start with one of its headers (a
+    // name may have one per profile).
     for k in known {
-        if names.iter().any(|n| n == k.name) && !starts_with(&target.join(k.name), k.header.as_bytes())? {
+        if !names.iter().any(|n| n == k.name) {
+            continue;
+        }
+        let mut matched = false;
+        for header in known.iter().filter(|h| h.name == k.name) {
+            matched = matched || starts_with(&target.join(k.name), header.header.as_bytes())?;
+        }
+        if !matched {
             return Err(not_a_report_folder(&format!(
                 "its `{}` does not start with the header courier-sim writes",
                 k.name
@@ -146,10 +154,17 @@ pub(super) fn remove_set(dir: &Path, known: &[KnownFile]) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(e),
     };
-    let legacy: Vec<String> = known.iter().map(|k| format!(".{}.partial", k.name)).collect();
-    let names = known
+    // A name listed with several headers is removed once.
+    let mut reports: Vec<&str> = Vec::new();
+    for k in known {
+        if !reports.contains(&k.name) {
+            reports.push(k.name);
+        }
+    }
+    let legacy: Vec<String> = reports.iter().map(|name| format!(".{name}.partial")).collect();
+    let names = reports
         .iter()
-        .map(|k| k.name)
+        .copied()
         .chain(legacy.iter().map(String::as_str))
         .chain([MARKER]);
     for name in names {

@@ -83,12 +83,15 @@ pub const MARKER: &str = ".courier-sim-report";
 pub(super) const MARKER_TEXT: &str = "This folder holds the reports of one courier-sim run.\n\
 The next run into it replaces the whole folder, so keep nothing else here.\n";
 
-/// A file that belongs to a report set: its name and the start of its header row.
+/// A file that belongs to a report set: its name and the start of its header row. A name
+/// may be listed more than once, with each header it can have (`orders.csv` has one per
+/// profile); a file is recognised by any of them.
 #[derive(Clone, Debug)]
 pub struct KnownFile {
     /// The file name, e.g. `orders.csv`.
     pub name: &'static str,
-    /// The header row without its line break (a threaded run may append columns).
+    /// The header row without its line break, or its start (a threaded run may append
+    /// columns, a food run's `driver_rankings.csv` has two more).
     pub header: String,
 }
 

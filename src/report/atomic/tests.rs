@@ -98,6 +98,31 @@ fn an_empty_folder_or_one_from_before_the_marker_is_replaced() {
 }
 
 #[test]
+fn a_file_with_a_header_per_profile_is_recognised_by_either_and_removed_once() {
+    let mut two = known();
+    two.push(KnownFile {
+        name: "a.csv",
+        header: "x,z".to_string(),
+    });
+    let parent = tempfile::tempdir().unwrap();
+    for (folder, header) in [("first", "x,y\n"), ("second", "x,z\n")] {
+        let legacy = parent.path().join(folder);
+        fs::create_dir(&legacy).unwrap();
+        fs::write(legacy.join("a.csv"), header).unwrap();
+        let staged = StagedDir::create(&legacy, two.clone()).unwrap();
+        fs::write(staged.path().join("a.csv"), "x,z\nnew\n").unwrap();
+        staged.commit().unwrap();
+        assert_eq!(fs::read_to_string(legacy.join("a.csv")).unwrap(), "x,z\nnew\n");
+        assert_eq!(names(&legacy), [MARKER, "a.csv"]);
+    }
+    let other = parent.path().join("other");
+    fs::create_dir(&other).unwrap();
+    fs::write(other.join("a.csv"), "x,w\n").unwrap();
+    assert!(is_refusal(&StagedDir::create(&other, two).unwrap_err()));
+    assert_eq!(names(parent.path()), ["first", "other", "second"]);
+}
+
+#[test]
 fn a_folder_holding_anything_else_is_refused_and_left_alone() {
     let parent = tempfile::tempdir().unwrap();
     let cases: [(&str, &[(&str, &str)]); 3] = [

@@ -191,10 +191,7 @@ pub fn prepare<'a>(scenario: &'a Scenario, out: Option<&Path>) -> Result<Prepare
     // The report folder is checked (and refused, if it holds someone's files) before the
     // run, not after it.
     let reports = match out {
-        Some(dir) => Some(
-            Reports::create(dir, scenario.report.events, scenario.report.notifications)
-                .map_err(RunError::Report)?,
-        ),
+        Some(dir) => Some(Reports::for_scenario(dir, scenario).map_err(RunError::Report)?),
         None => None,
     };
     Ok(Prepared { scenario, reports })
@@ -316,8 +313,7 @@ fn run_prepared<C: Clock + Send>(
         for order in engine.orders() {
             r.order(&engine, order).map_err(RunError::Report)?;
         }
-        r.finish(&engine, &summary, Millis(stats.sim_end_ms))
-            .map_err(RunError::Report)?;
+        r.finish(&engine, &stats, &summary).map_err(RunError::Report)?;
     }
     Ok(Outcome {
         verdict,
