@@ -6,6 +6,7 @@
 
 mod check_cli;
 mod food_reports;
+mod food_run;
 mod food_script_cli;
 mod report_set;
 mod run_cli;

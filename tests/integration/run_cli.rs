@@ -222,11 +222,23 @@ pickup_deadline = "1000h"
 #[test]
 fn golden_reports_of_the_example_scenarios() {
     // Refresh on purpose with: UPDATE_GOLDEN=1 cargo test --test integration golden
-    for name in ["evening", "dinner-rush"] {
+    for (name, reports) in [
+        ("evening", &REPORTS[..3]),
+        ("dinner-rush", &REPORTS[..3]),
+        (
+            "food-evening",
+            &[
+                "orders.csv",
+                "driver_rankings.csv",
+                "summary.csv",
+                "restaurants.csv",
+            ][..],
+        ),
+    ] {
         let dir = tempfile::tempdir().unwrap();
         run(&root().join(format!("scenarios/{name}.toml")), dir.path(), &[]);
         let golden = root().join("tests/golden").join(name);
-        for report in ["orders.csv", "driver_rankings.csv", "summary.csv"] {
+        for report in reports {
             let fresh = std::fs::read(dir.path().join(report)).unwrap();
             if std::env::var_os("UPDATE_GOLDEN").is_some() {
                 std::fs::create_dir_all(&golden).unwrap();
