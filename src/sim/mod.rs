@@ -9,6 +9,7 @@ pub mod driver;
 pub mod load;
 pub mod queue;
 pub mod record;
+pub mod request;
 pub mod setup;
 pub mod streams;
 
