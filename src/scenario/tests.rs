@@ -2,6 +2,7 @@
 //! position.
 
 use super::*;
+use crate::engine::Policy;
 
 fn err(text: &str) -> ScenarioError {
     parse("s.toml", text).expect_err(text)
