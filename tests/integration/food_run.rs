@@ -2,36 +2,9 @@
 //! every placement across policies and fleet sizes, and a queueing sanity check against
 //! Erlang C that a reader can work out by hand.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::support::{courier_sim, root};
-
-fn run(scenario: &Path, out: &Path, extra: &[&str]) {
-    let mut args = vec![
-        "run",
-        scenario.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    let r = courier_sim(&args);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn summary_value(dir: &Path, metric: &str) -> String {
-    let text = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix(&format!("{metric},")))
-        .unwrap_or_else(|| panic!("no {metric} in summary"))
-        .to_string()
-}
+use crate::support::{erlang_c_wait, root, run, summary_value, write_scenario};
 
 /// The evening example, cut to 40 minutes so the test stays quick.
 fn short_evening(policy: &str, drivers: u32) -> String {
@@ -83,7 +56,7 @@ fn every_placement_is_the_same_across_policies_and_fleet_sizes() {
         ("nearest", 25),
         ("longest_idle", 25),
     ] {
-        let scenario = write(dir.path(), "crn.toml", &short_evening(policy, drivers));
+        let scenario = write_scenario(dir.path(), "crn.toml", &short_evening(policy, drivers));
         let out = dir.path().join(format!("{policy}-{drivers}"));
         run(&scenario, &out, &[]);
         seen.push((
@@ -117,7 +90,7 @@ fn a_rerun_writes_the_same_bytes() {
         "[pricing]",
         "[report]\nevents = true\nnotifications = true\n\n[pricing]",
     );
-    let scenario = write(dir.path(), "again.toml", &text);
+    let scenario = write_scenario(dir.path(), "again.toml", &text);
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     run(&scenario, &a, &[]);
     run(&scenario, &b, &[]);
@@ -136,22 +109,6 @@ fn a_rerun_writes_the_same_bytes() {
             "{report} differs between runs"
         );
     }
-}
-
-/// Erlang C: the mean wait in queue of M/M/c with arrival rate `lambda` and service rate
-/// `mu` per server.
-fn erlang_c_wait(lambda: f64, mu: f64, c: u32) -> f64 {
-    let a = lambda / mu;
-    let rho = a / f64::from(c);
-    let mut term = 1.0;
-    let mut sum = 1.0;
-    for k in 1..c {
-        term *= a / f64::from(k);
-        sum += term;
-    }
-    let top = term * a / f64::from(c) / (1.0 - rho);
-    let p_wait = top / (sum + top);
-    p_wait / (f64::from(c) * mu - lambda)
 }
 
 #[test]
@@ -186,7 +143,7 @@ rating = { probability = 0.0 }
 pickup_deadline = "1000h"
 "#;
     let dir = tempfile::tempdir().unwrap();
-    let scenario = write(dir.path(), "mmc.toml", text);
+    let scenario = write_scenario(dir.path(), "mmc.toml", text);
     let expected_ms = erlang_c_wait(1.6, 0.2, 10) * 60_000.0;
     // About 28,800 meals a run. Waits are strongly autocorrelated at ρ = 0.8: over seeds
     // 1..=10 of a 600-hour run (measured when this test was written) the mean wait had a

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{courier_sim, root};
+use crate::support::{courier_sim, erlang_c_wait, root, run, summary_value, write_scenario};
 
 const REPORTS: [&str; 5] = [
     "orders.csv",
@@ -12,33 +12,6 @@ const REPORTS: [&str; 5] = [
     "events.csv",
     "notifications.csv",
 ];
-
-fn run(scenario: &Path, out: &Path, extra: &[&str]) {
-    let mut args = vec![
-        "run",
-        scenario.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    let r = courier_sim(&args);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-}
-
-fn write_scenario(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn summary_value(dir: &Path, metric: &str) -> String {
-    let text = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix(&format!("{metric},")))
-        .unwrap_or_else(|| panic!("no {metric} in summary"))
-        .to_string()
-}
 
 /// A small, busy scenario exercising every behaviour and every optional report.
 const BUSY: &str = r#"
@@ -147,21 +120,6 @@ fn policy_and_fleet_size_leave_the_arrival_stream_unchanged() {
             "{name} changed nothing at all: the test would pass vacuously"
         );
     }
-}
-
-/// Erlang C: the mean wait in queue of M/M/c.
-fn erlang_c_wait(lambda: f64, mu: f64, c: u32) -> f64 {
-    let a = lambda / mu;
-    let rho = a / f64::from(c);
-    let mut term = 1.0;
-    let mut sum = 1.0;
-    for k in 1..c {
-        term *= a / f64::from(k);
-        sum += term;
-    }
-    let top = term * a / f64::from(c) / (1.0 - rho);
-    let p_wait = top / (sum + top);
-    p_wait / (f64::from(c) * mu - lambda)
 }
 
 #[test]

@@ -58,3 +58,48 @@ pub fn courier_sim_with_env(args: &[&str], env: &[(&str, &str)]) -> std::process
         .output()
         .expect("the binary runs")
 }
+
+/// Runs `courier-sim run SCENARIO --out OUT --quiet EXTRA…` and insists it succeeds.
+pub fn run(scenario: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let r = courier_sim(&args);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+/// Writes a scenario file into `dir`.
+pub fn write_scenario(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// One metric of a report folder's `summary.csv`.
+pub fn summary_value(dir: &Path, metric: &str) -> String {
+    let text = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{metric},")))
+        .unwrap_or_else(|| panic!("no {metric} in summary"))
+        .to_string()
+}
+
+/// Erlang C: the mean wait in queue of M/M/c.
+pub fn erlang_c_wait(lambda: f64, mu: f64, c: u32) -> f64 {
+    let a = lambda / mu;
+    let rho = a / f64::from(c);
+    let mut term = 1.0;
+    let mut sum = 1.0;
+    for k in 1..c {
+        term *= a / f64::from(k);
+        sum += term;
+    }
+    let top = term * a / f64::from(c) / (1.0 - rho);
+    let p_wait = top / (sum + top);
+    p_wait / (f64::from(c) * mu - lambda)
+}
