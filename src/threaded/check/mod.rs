@@ -170,6 +170,7 @@ impl<F: FnMut(&LogEntry, &Engine, &Step<'_>)> Replay<F> {
                 origin: Origin::Timer,
                 command: timer.command(),
                 result: Ok(crate::engine::Reply::DeadlineExpired { cancelled: false }),
+                window: entry.window,
             };
             self.step(&missing, false);
         }

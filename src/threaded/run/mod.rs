@@ -266,5 +266,6 @@ fn run_prepared<C: Clock + Send>(
         stalled,
         lateness,
         wall,
+        lock: parts.lock,
     })
 }

@@ -121,6 +121,7 @@ fn outcome(verdict_passes: bool, stalled: bool, late_tasks: u64) -> Outcome {
             threshold: Millis::from_secs(60),
         },
         wall: Duration::ZERO,
+        lock: Default::default(),
     }
 }
 

@@ -27,7 +27,7 @@ use crate::engine::{Command, Engine, Event};
 use crate::sim::arrivals::{Arrival, Arrivals};
 use crate::sim::behaviour::{Action, Behaviour};
 use crate::sim::load::Progress as Ticks;
-use crate::threaded::kernel::{Clock, Op, Progress, SharedEngine, Step, TimedQueue};
+use crate::threaded::kernel::{Begun, Clock, Op, Progress, SharedEngine, Step, TimedQueue};
 use crate::threaded::log::Origin;
 use crate::time::Millis;
 
@@ -147,20 +147,23 @@ impl<C: Clock> World<C> {
 
     fn worker(&self) {
         while let Some((due, task)) = self.work.pop_due(&self.clock) {
+            // The operation starts here: whatever takes effect from now until this thread
+            // holds the engine's lock is in its window.
+            let begun = self.shared.begin();
             self.record_lateness(due);
             match task {
                 Task::Arrive(a) => {
                     self.queue_next_arrival();
-                    self.place(&a);
+                    self.place(begun, &a);
                     if let Some(delay) = a.retry_after {
                         let at = self.clock.now().checked_add(delay).unwrap_or(Millis(u64::MAX));
                         self.push_work(at, Task::Retry(a));
                     }
                 }
-                Task::Retry(a) => self.place(&a),
+                Task::Retry(a) => self.place(begun, &a),
                 Task::Act(action) => {
                     if let Ok(command) = self.shared.read(|engine, _| action.command(engine)) {
-                        self.apply(command, None);
+                        self.apply(begun, command, None);
                     }
                 }
             }
@@ -182,9 +185,12 @@ impl<C: Clock> World<C> {
     /// (possibly nothing: a command may have reached it first).
     fn timer_thread(&self) {
         while self.wakeups.pop_due(&self.clock).is_some() {
-            let fired = self.shared.fire_due(self.clock.now(), |engine, behaviour, step| {
-                follow_ups(engine, behaviour, step, None)
-            });
+            let begun = self.shared.begin();
+            let fired = self
+                .shared
+                .fire_due_begun(begun, self.clock.now(), |engine, behaviour, step| {
+                    follow_ups(engine, behaviour, step, None)
+                });
             for op in fired {
                 self.schedule(op);
             }
@@ -193,16 +199,16 @@ impl<C: Clock> World<C> {
         }
     }
 
-    fn place(&self, a: &Arrival) {
-        self.apply(a.command(), Some(a.index));
+    fn place(&self, begun: Begun, a: &Arrival) {
+        self.apply(begun, a.command(), Some(a.index));
     }
 
-    /// Applies a command to the shared engine (after the deadlines due by its instant) and
-    /// queues what follows from each operation.
-    fn apply(&self, command: Command, arrival: Option<u64>) {
+    /// Applies a command begun at `begun` to the shared engine (after the deadlines due by
+    /// its instant) and queues what follows from each operation.
+    fn apply(&self, begun: Begun, command: Command, arrival: Option<u64>) {
         let applied = self
             .shared
-            .apply(&self.clock, command, |engine, behaviour, step| {
+            .apply_begun(begun, &self.clock, command, |engine, behaviour, step| {
                 follow_ups(engine, behaviour, step, arrival)
             });
         for op in applied.into_ops() {
