@@ -2,7 +2,7 @@
 //! work queue and the progress counter the threads wait on (`timed_queue.rs`), and the
 //! clocks they wait by (`clock.rs`), re-exported here. Everything in them that synchronises
 //! goes through `super::sync`, so these files are compiled twice: against `std` in the
-//! library, and against `shuttle` in the model-checking test (`tests/model.rs`), which
+//! library, and against `shuttle` in the model-checking test (`tests/model/`), which
 //! explores thread schedules of exactly this code.
 //!
 //! Locking design: one mutex around the engine, the behaviour model beside it, the log and

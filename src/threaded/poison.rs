@@ -1,5 +1,5 @@
 //! Taking a lock whatever a panicking thread left behind, the one way the kernel, the timed
-//! queue and the progress counter lock. Compiled twice like them (see `tests/model.rs`), so
+//! queue and the progress counter lock. Compiled twice like them (see `tests/model/`), so
 //! it reaches its mutex through `super::sync`.
 
 use super::sync::atomic::{AtomicU64, Ordering};
