@@ -8,7 +8,8 @@
 //!   timers still pending (all of them no-ops by then) are fired, so the log holds every
 //!   timer the run set, and the log is checked by replay.
 //! - stalled: nothing queued or in hand anywhere, yet orders are live (see `threads.rs`):
-//!   reported as a violation.
+//!   reported as a violation. The rules themselves can leave a meal live for ever (every
+//!   driver failed its pickup, and none may take it again): the violation then says so.
 //! - lagging: the machine could not keep up with the time scale, so work was taken later
 //!   than it was due. A run is never cut short for that: it finishes its queued work (which
 //!   is finite: arrivals stop at the horizon and each order's actions are few) and its
@@ -241,7 +242,10 @@ fn run_prepared<C: Clock + Send>(
     // A load run ends when every order has: one still live means the run was cut short.
     let live = engine.orders().iter().filter(|o| !o.status.is_final()).count();
     if live > 0 {
-        verdict.violation(format!("{live} orders were still live when the run ended"));
+        verdict.violation(format!(
+            "{live} orders were still live when the run ended{}",
+            stranded_note(&engine)
+        ));
     }
     if let Some(e) = report_error {
         return Err(RunError::Report(e));
@@ -268,4 +272,25 @@ fn run_prepared<C: Clock + Send>(
         wall,
         lock: parts.lock,
     })
+}
+
+/// Why some live orders could never end, if the rules say so: meals ready and failed by
+/// every driver, whom SPEC §8.2.5 never gives them again (a pickup deadline shorter than
+/// the drivers' trips does that). Empty when there are none.
+fn stranded_note(engine: &Engine) -> String {
+    let drivers = engine.drivers().len();
+    let stranded = engine
+        .orders()
+        .iter()
+        .filter(|o| o.status == crate::engine::OrderStatus::Ready)
+        .filter_map(|o| o.food())
+        .filter(|food| drivers > 0 && (0..drivers).all(|d| food.failed_by(crate::engine::DriverId(d as u32))))
+        .count();
+    if stranded == 0 {
+        return String::new();
+    }
+    format!(
+        " ({stranded} of them ready and failed by every driver, whom SPEC §8.2.5 never gives \
+         them again; is the pickup deadline shorter than the drivers' trips?)"
+    )
 }

@@ -1,12 +1,13 @@
 //! Unit tests of a threaded run: a machine that cannot keep up (made deterministic by a
 //! stepping clock) finishes, passes its check and reports lag; how violations, stalls and
-//! lag decide the ending; the suggested time scale.
+//! lag decide the ending; the suggested time scale; the note naming meals that no driver
+//! may take again.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::ending::{round_figure, suggest_scale};
-use super::{run_on, Ending, Lateness, Options, Outcome};
+use super::{run_on, stranded_note, Ending, Lateness, Options, Outcome};
 use crate::engine::{CancelReason, Engine};
 use crate::threaded::check::Verdict;
 use crate::threaded::kernel::Clock;
@@ -154,4 +155,82 @@ fn the_suggested_scale_is_round_and_within_the_bounds() {
     let noisy = suggest_scale(scale(0.3), Millis::from_secs(60), Millis::from_secs(80));
     assert_eq!(round_figure(noisy), "0.11");
     assert_eq!(round_figure(3000.0), "3000");
+}
+
+#[test]
+fn a_meal_every_driver_failed_is_named_as_the_reason_orders_stayed_live() {
+    use crate::engine::{
+        Command, Contact, CustomerId, DriverId, EngineConfig, ItemId, KitchenStep, LatLon, Line, OrderId,
+        Profile, RestaurantId,
+    };
+    let mut engine = Engine::new(EngineConfig::for_profile(Profile::Food)).unwrap();
+    let here = LatLon::new(52.52, 13.40).unwrap();
+    let order = OrderId(0);
+    let commands = [
+        Command::OnboardRestaurant {
+            name: "grill".into(),
+            contact: Contact::default(),
+            location: here,
+            prep: Millis::from_secs(600),
+            open: true,
+        },
+        Command::SetMenuItem {
+            restaurant: RestaurantId(0),
+            item: "soup".into(),
+            price: 500,
+            stock: None,
+        },
+        Command::OnboardCustomer {
+            name: "ann".into(),
+            contact: Contact {
+                email: Some("ann@x".into()),
+                phone: None,
+            },
+            address: None,
+            location: Some(here),
+        },
+        Command::OnboardDriver {
+            name: "dan".into(),
+            contact: Contact::default(),
+            location: Some(here),
+        },
+        Command::PlaceMeal {
+            customer: CustomerId(0),
+            restaurant: RestaurantId(0),
+            lines: vec![Line {
+                item: ItemId(0),
+                quantity: 1,
+            }],
+            tip: 0,
+            key: None,
+        },
+        Command::Kitchen {
+            order,
+            step: KitchenStep::Confirm,
+        },
+        Command::Kitchen {
+            order,
+            step: KitchenStep::Prepare,
+        },
+    ];
+    for command in &commands {
+        engine.apply(Millis::ZERO, command).unwrap();
+    }
+    assert_eq!(stranded_note(&engine), "");
+    let ready = Command::Kitchen {
+        order,
+        step: KitchenStep::Ready,
+    };
+    engine.apply(Millis::ZERO, &ready).unwrap();
+    // The only driver gives it back: nobody may take it now.
+    let release = Command::Release {
+        driver: DriverId(0),
+        order,
+    };
+    engine.apply(Millis::ZERO, &release).unwrap();
+    let note = stranded_note(&engine);
+    assert!(
+        note.contains("1 of them ready and failed by every driver"),
+        "{note}"
+    );
 }
