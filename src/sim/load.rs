@@ -259,7 +259,14 @@ impl<'a> LoadRun<'a> {
     fn place(&mut self, a: &Arrival) -> Result<(), RunError> {
         let command = a.command();
         let placed_before = self.driver.engine().orders_placed();
-        self.apply(&command)?.map_err(internal)?;
+        match self.apply(&command)? {
+            // A meal may find its dishes sold out or its restaurant closed: part of the run,
+            // counted and reported by the books like any refusal. Any other refusal of a
+            // generated placement is a bug.
+            Err(Refusal::OutOfStock | Refusal::RestaurantClosed) => return Ok(()),
+            Err(refusal) => return Err(internal(refusal)),
+            Ok(_) => {}
+        }
         let engine = self.driver.engine();
         if engine.orders_placed() == placed_before {
             return Ok(());
@@ -380,6 +387,24 @@ pub fn run_to_dir(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: a food run stopped with "internal error: out_of_stock" at the first
+    /// placement that found its dish sold out.
+    #[test]
+    fn a_meal_refused_for_stock_is_part_of_the_run() {
+        let scenario = crate::scenario::parse(
+            "stock.toml",
+            "profile = \"food\"\nhorizon = \"20m\"\n[area]\ncenter = [52.52, 13.405]\nradius_km = 2.0\n\
+             [restaurants]\ncount = 1\nmenu = 1\nstock = 2\n[fleet]\ndrivers = 3\n[demand]\ncustomers = 20\nrate = \"1/m\"\n",
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let result = run_to_dir(&scenario, 1, &dir.path().join("out"), &mut ()).unwrap();
+        // Two portions for about twenty meals: most were refused, and the run went on.
+        let arrived = arrivals(&scenario, 1).count() as u32;
+        let placed = result.engine.orders_placed();
+        assert!(placed > 0 && placed < arrived, "{placed} of {arrived}");
+    }
 
     #[test]
     fn a_run_that_would_hold_too_many_orders_stops_with_a_reason() {
