@@ -3,7 +3,9 @@
 //! clocks they wait by (`clock.rs`), re-exported here. Everything in them that synchronises
 //! goes through `super::sync`, so these files are compiled twice: against `std` in the
 //! library, and against `shuttle` in the model-checking test (`tests/model/`), which
-//! explores thread schedules of exactly this code.
+//! explores thread schedules of exactly this code. The plain types it hands back
+//! (operations, the final parts, the lock's counts) are in [`courier_sim::threaded::ops`],
+//! re-exported here, and compiled once.
 //!
 //! Locking design: one mutex around the engine, the behaviour model beside it, the log and
 //! the pending deadline timers. A command is checked and applied, its log entry appended
@@ -45,111 +47,21 @@
 
 pub use super::clock::{Clock, ManualClock, WallClock};
 pub use super::timed_queue::{Progress, TimedQueue};
+pub use courier_sim::threaded::ops::{Applied, LockStats, Locking, Op, Parts, Step};
 
 use super::poison::lock_counting;
 use super::sync::atomic::{AtomicU64, Ordering};
 use super::sync::{Mutex, MutexGuard};
-use courier_sim::engine::{Command, Effects, Engine, Event, Refusal, Reply, TimerRequest};
+use courier_sim::engine::{Command, Engine, Event};
 use courier_sim::sim::driver::{Driver, Step as DriverStep};
 use courier_sim::sim::queue::SequenceExhausted;
 use courier_sim::threaded::log::{LogEntry, Origin, Window};
 use courier_sim::time::Millis;
 
-/// How the shared engine is locked. `CheckThenAct` is a deliberately broken variant for
-/// the mutation tests: it checks and applies the command on a snapshot taken under the
-/// lock, then writes the snapshot back under a second lock, losing concurrent updates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Locking {
-    /// One critical section per command.
-    Correct,
-    /// Broken on purpose: check on a snapshot, release the lock, act later.
-    CheckThenAct,
-}
-
 /// When a thread began an operation: the number of operations logged by then. Taken
 /// before the thread reads or locks the engine ([`SharedEngine::begin`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Begun(u64);
-
-/// How often the engine's lock was taken, and how often a thread found it held and waited.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct LockStats {
-    /// Every time a thread took the lock (operations, reads, the main thread's polls).
-    pub acquisitions: u64,
-    /// Of which another thread held it at the time.
-    pub contended: u64,
-}
-
-/// One operation as it is applied, shown to the caller's follow-up under the lock.
-#[derive(Debug)]
-pub struct Step<'a> {
-    /// Its position in the log.
-    pub seq: u64,
-    /// The instant it took effect.
-    pub at: Millis,
-    /// A command, or a timer the engine fired.
-    pub origin: Origin,
-    /// What was applied.
-    pub command: &'a Command,
-    /// The engine's answer.
-    pub result: &'a Result<Reply, Refusal>,
-    /// Its effects (empty when refused).
-    pub effects: &'a Effects,
-}
-
-/// One applied operation, handed back to the caller.
-#[derive(Debug)]
-pub struct Op<F> {
-    /// Its position in the log.
-    pub seq: u64,
-    /// The instant it took effect.
-    pub at: Millis,
-    /// A command, or a timer the engine fired.
-    pub origin: Origin,
-    /// The engine's answer.
-    pub result: Result<Reply, Refusal>,
-    /// Its effects (empty when refused); new timers are already pending in the engine.
-    pub effects: Effects,
-    /// What the caller computed from the state right after it, under the same lock.
-    pub follow_up: F,
-}
-
-/// What one [`SharedEngine::apply`] did: the timers that were due by the command's
-/// instant, fired first at their own instants, then the command.
-#[derive(Debug)]
-pub struct Applied<F> {
-    /// Timers fired on the command's way in, in log order.
-    pub fired: Vec<Op<F>>,
-    /// The command itself.
-    pub command: Op<F>,
-}
-
-impl<F> Applied<F> {
-    /// Every operation, in log order: the fired timers, then the command.
-    pub fn ops(&self) -> impl Iterator<Item = &Op<F>> {
-        self.fired.iter().chain(std::iter::once(&self.command))
-    }
-
-    /// Every operation by value, in log order.
-    pub fn into_ops(self) -> impl Iterator<Item = Op<F>> {
-        self.fired.into_iter().chain(std::iter::once(self.command))
-    }
-}
-
-/// Everything the shared engine held, once the threads are done.
-#[derive(Debug)]
-pub struct Parts<S> {
-    /// The final engine.
-    pub engine: Engine,
-    /// The companion state.
-    pub companion: S,
-    /// Every operation, in the order it took effect.
-    pub log: Vec<LogEntry>,
-    /// Timers set and not fired, in (time, sequence) order.
-    pub pending: Vec<TimerRequest>,
-    /// How often the lock was taken and found held.
-    pub lock: LockStats,
-}
 
 struct EngineState<S> {
     /// The engine, the last instant and the pending deadline timers, driven by the loop
