@@ -107,6 +107,11 @@ pub(crate) fn threaded(
         text +=
             "  the run stalled: orders were still live with no work queued or in hand that could end them\n";
     }
+    let lock = outcome.lock;
+    text += &format!(
+        "lock: {} of {} acquisitions found the engine's lock held\n",
+        lock.contended, lock.acquisitions
+    );
     text += &format!(
         "wall time {:.2?} ({ops:.0} operations/s); reports written to {}\n",
         outcome.wall,

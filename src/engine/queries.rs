@@ -39,6 +39,17 @@ impl Engine {
         self.orders.get(id).ok_or(Refusal::UnknownOrder)
     }
 
+    /// Whether `order` is a meal no driver may ever take: ready, waiting, and failed by every
+    /// driver there is (SPEC §8.2.5 never gives it back to one), or there are no drivers.
+    /// Only a new driver could fetch it; a run that onboards none ends with it stranded.
+    pub fn is_stranded(&self, order: &Order) -> bool {
+        order.status == OrderStatus::Ready
+            && order.driver.is_none()
+            && order
+                .food()
+                .is_some_and(|food| (0..self.drivers.len() as u32).all(|d| food.failed_by(DriverId(d))))
+    }
+
     /// Forgets the oldest resident order if it is finished (delivered or cancelled), and
     /// returns it. The shell calls this once nothing it will still do names the order;
     /// afterwards commands naming it are refused with `unknown_order`.

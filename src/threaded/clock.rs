@@ -1,7 +1,7 @@
 //! Virtual time as the threads of the threaded mode see it: the [`Clock`] they read and wait
 //! by, the scaled [`WallClock`] of a real run, and the [`ManualClock`] that moves only when
 //! told, for model checking and for onboarding before a run starts. Like the kernel, this
-//! file waits only through `super::sync`, so the model-checking test (`tests/model.rs`)
+//! file waits only through `super::sync`, so the model-checking test (`tests/model/`)
 //! compiles it again against `shuttle`.
 
 use super::sync::{atomic, Condvar, MutexGuard};

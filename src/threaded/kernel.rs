@@ -2,8 +2,10 @@
 //! work queue and the progress counter the threads wait on (`timed_queue.rs`), and the
 //! clocks they wait by (`clock.rs`), re-exported here. Everything in them that synchronises
 //! goes through `super::sync`, so these files are compiled twice: against `std` in the
-//! library, and against `shuttle` in the model-checking test (`tests/model.rs`), which
-//! explores thread schedules of exactly this code.
+//! library, and against `shuttle` in the model-checking test (`tests/model/`), which
+//! explores thread schedules of exactly this code. The plain types it hands back
+//! (operations, the final parts, the lock's counts) are in [`courier_sim::threaded::ops`],
+//! re-exported here, and compiled once.
 //!
 //! Locking design: one mutex around the engine, the behaviour model beside it, the log and
 //! the pending deadline timers. A command is checked and applied, its log entry appended
@@ -32,97 +34,34 @@
 //! model-checked queue serves workers and timer thread alike, and a wake-up whose timer a
 //! command already fired simply finds nothing due. The driver's agenda stays the only
 //! authority on what fires and when.
+//!
+//! Races: a thread calls [`SharedEngine::begin`] when it starts an operation (a worker
+//! taking its task, the timer thread waking), before it reads or locks the engine, and
+//! hands the [`Begun`] it gets to [`SharedEngine::apply_begun`] or
+//! [`SharedEngine::fire_due_begun`]. `begin` reads a counter of logged operations, written
+//! under the lock after each log entry, so each entry's [`Window`] (the operations that took
+//! effect between its thread's start and its critical section) is exact, however the
+//! threads were timed. The checker counts races from the windows. The lock also counts
+//! how often it was taken and found held ([`LockStats`]): cheap, but, unlike the windows,
+//! a matter of timing, so nothing is checked against it.
 
 pub use super::clock::{Clock, ManualClock, WallClock};
 pub use super::timed_queue::{Progress, TimedQueue};
+pub use courier_sim::threaded::ops::{Applied, LockStats, Locking, Op, Parts, Step};
 
-use super::poison::lock;
-use super::sync::Mutex;
-use courier_sim::engine::{Command, Effects, Engine, Event, Refusal, Reply, TimerRequest};
+use super::poison::lock_counting;
+use super::sync::atomic::{AtomicU64, Ordering};
+use super::sync::{Mutex, MutexGuard};
+use courier_sim::engine::{Command, Engine, Event};
 use courier_sim::sim::driver::{Driver, Step as DriverStep};
 use courier_sim::sim::queue::SequenceExhausted;
-use courier_sim::threaded::log::{LogEntry, Origin};
+use courier_sim::threaded::log::{LogEntry, Origin, Window};
 use courier_sim::time::Millis;
 
-/// How the shared engine is locked. `CheckThenAct` is a deliberately broken variant for
-/// the mutation tests: it checks and applies the command on a snapshot taken under the
-/// lock, then writes the snapshot back under a second lock, losing concurrent updates.
+/// When a thread began an operation: the number of operations logged by then. Taken
+/// before the thread reads or locks the engine ([`SharedEngine::begin`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Locking {
-    /// One critical section per command.
-    Correct,
-    /// Broken on purpose: check on a snapshot, release the lock, act later.
-    CheckThenAct,
-}
-
-/// One operation as it is applied, shown to the caller's follow-up under the lock.
-#[derive(Debug)]
-pub struct Step<'a> {
-    /// Its position in the log.
-    pub seq: u64,
-    /// The instant it took effect.
-    pub at: Millis,
-    /// A command, or a timer the engine fired.
-    pub origin: Origin,
-    /// What was applied.
-    pub command: &'a Command,
-    /// The engine's answer.
-    pub result: &'a Result<Reply, Refusal>,
-    /// Its effects (empty when refused).
-    pub effects: &'a Effects,
-}
-
-/// One applied operation, handed back to the caller.
-#[derive(Debug)]
-pub struct Op<F> {
-    /// Its position in the log.
-    pub seq: u64,
-    /// The instant it took effect.
-    pub at: Millis,
-    /// A command, or a timer the engine fired.
-    pub origin: Origin,
-    /// The engine's answer.
-    pub result: Result<Reply, Refusal>,
-    /// Its effects (empty when refused); new timers are already pending in the engine.
-    pub effects: Effects,
-    /// What the caller computed from the state right after it, under the same lock.
-    pub follow_up: F,
-}
-
-/// What one [`SharedEngine::apply`] did: the timers that were due by the command's
-/// instant, fired first at their own instants, then the command.
-#[derive(Debug)]
-pub struct Applied<F> {
-    /// Timers fired on the command's way in, in log order.
-    pub fired: Vec<Op<F>>,
-    /// The command itself.
-    pub command: Op<F>,
-}
-
-impl<F> Applied<F> {
-    /// Every operation, in log order: the fired timers, then the command.
-    pub fn ops(&self) -> impl Iterator<Item = &Op<F>> {
-        self.fired.iter().chain(std::iter::once(&self.command))
-    }
-
-    /// Every operation by value, in log order.
-    pub fn into_ops(self) -> impl Iterator<Item = Op<F>> {
-        self.fired.into_iter().chain(std::iter::once(self.command))
-    }
-}
-
-/// Everything the shared engine held, once the threads are done.
-#[derive(Debug)]
-pub struct Parts<S> {
-    /// The final engine.
-    pub engine: Engine,
-    /// The companion state.
-    pub companion: S,
-    /// Every operation, in the order it took effect.
-    pub log: Vec<LogEntry>,
-    /// Timers set and not fired, in (time, sequence) order.
-    pub pending: Vec<TimerRequest>,
-}
+pub struct Begun(u64);
 
 struct EngineState<S> {
     /// The engine, the last instant and the pending deadline timers, driven by the loop
@@ -143,9 +82,15 @@ impl<S> EngineState<S> {
     /// at its own due instant. (`due` is never before the last logged instant, see the
     /// module docs; the driver's clock never goes back should that ever break, and the
     /// checker would see it.)
-    fn fire_due<F>(&mut self, by: Millis, origin: Origin, follow_up: &mut impl FollowUp<S, F>) -> Vec<Op<F>> {
+    fn fire_due<F>(
+        &mut self,
+        by: Millis,
+        origin: Origin,
+        book: Book<'_>,
+        follow_up: &mut impl FollowUp<S, F>,
+    ) -> Vec<Op<F>> {
         let mut fired = Vec::new();
-        let (driver, mut logbook) = self.split(origin, follow_up, &mut fired);
+        let (driver, mut logbook) = self.split(origin, book, follow_up, &mut fired);
         // Sequence exhaustion needs 2^64 timers; a dropped one there is the least harm.
         let _ = driver.fire_due(by, |engine: &Engine, step: &DriverStep<'_>, _: &mut _| {
             logbook.record(engine, step)
@@ -154,9 +99,9 @@ impl<S> EngineState<S> {
     }
 
     /// Applies `command` at the driver's instant and logs it.
-    fn apply<F>(&mut self, command: &Command, follow_up: &mut impl FollowUp<S, F>) -> Op<F> {
+    fn apply<F>(&mut self, command: &Command, book: Book<'_>, follow_up: &mut impl FollowUp<S, F>) -> Op<F> {
         let mut applied = Vec::with_capacity(1);
-        let (driver, mut logbook) = self.split(Origin::Command, follow_up, &mut applied);
+        let (driver, mut logbook) = self.split(Origin::Command, book, follow_up, &mut applied);
         let _ = driver.apply(command, |engine: &Engine, step: &DriverStep<'_>, _: &mut _| {
             logbook.record(engine, step)
         });
@@ -169,11 +114,13 @@ impl<S> EngineState<S> {
     fn split<'a, F, U: FollowUp<S, F>>(
         &'a mut self,
         origin: Origin,
+        book: Book<'a>,
         follow_up: &'a mut U,
         ops: &'a mut Vec<Op<F>>,
     ) -> (&'a mut Driver, LogBook<'a, S, F, U>) {
         let logbook = LogBook {
             origin,
+            book,
             companion: &mut self.companion,
             log: &mut self.log,
             live_orders: &mut self.live_orders,
@@ -184,10 +131,19 @@ impl<S> EngineState<S> {
     }
 }
 
+/// What one critical section records beside each entry: its thread's window, and the
+/// counter of logged operations to publish the log's length to.
+#[derive(Clone, Copy)]
+struct Book<'a> {
+    window: Window,
+    logged: &'a AtomicU64,
+}
+
 /// Where one call's steps are recorded, under the lock: the log, the live-order count, and
 /// the caller's follow-up with its operations.
 struct LogBook<'a, S, F, U> {
     origin: Origin,
+    book: Book<'a>,
     companion: &'a mut S,
     log: &'a mut Vec<LogEntry>,
     live_orders: &'a mut u64,
@@ -223,7 +179,10 @@ impl<S, F, U: FollowUp<S, F>> LogBook<'_, S, F, U> {
             origin: self.origin,
             command: applied.command.clone(),
             result: applied.result.clone(),
+            window: self.book.window,
         });
+        // Published under the lock, so the counter never runs ahead of the log.
+        self.book.logged.store(self.log.len() as u64, Ordering::SeqCst);
         self.ops.push(Op {
             seq,
             at: applied.at,
@@ -241,6 +200,10 @@ impl<S, F, U: FollowUp<S, F>> LogBook<'_, S, F, U> {
 pub struct SharedEngine<S> {
     state: Mutex<EngineState<S>>,
     locking: Locking,
+    /// The log's length, readable without the lock (see [`Begun`]).
+    logged: AtomicU64,
+    acquisitions: AtomicU64,
+    contended: AtomicU64,
 }
 
 impl<S> SharedEngine<S> {
@@ -255,22 +218,62 @@ impl<S> SharedEngine<S> {
         SharedEngine {
             state: Mutex::new(state),
             locking,
+            logged: AtomicU64::new(0),
+            acquisitions: AtomicU64::new(0),
+            contended: AtomicU64::new(0),
+        }
+    }
+
+    /// Takes the lock, counting it (and whether it was held).
+    fn lock(&self) -> MutexGuard<'_, EngineState<S>> {
+        self.acquisitions.fetch_add(1, Ordering::Relaxed);
+        lock_counting(&self.state, &self.contended)
+    }
+
+    /// Marks the start of an operation: call it when the thread starts on it, before
+    /// reading or locking the engine.
+    pub fn begin(&self) -> Begun {
+        Begun(self.logged.load(Ordering::SeqCst))
+    }
+
+    /// The window of an operation begun at `begun` whose critical section starts now, at
+    /// log length `entered`.
+    fn book(&self, begun: Begun, entered: usize) -> Book<'_> {
+        let entered = entered as u64;
+        Book {
+            window: Window {
+                begun: begun.0.min(entered),
+                entered,
+            },
+            logged: &self.logged,
         }
     }
 
     /// Applies `command` at the clock's instant and logs it, after firing every pending
     /// timer due by that instant at its own instant. `follow_up` runs on the state right
-    /// after each operation (still under the lock).
+    /// after each operation (still under the lock). The operation begins now.
     pub fn apply<C: Clock, F>(
         &self,
         clock: &C,
         command: Command,
+        follow_up: impl FollowUp<S, F>,
+    ) -> Applied<F> {
+        self.apply_begun(self.begin(), clock, command, follow_up)
+    }
+
+    /// [`SharedEngine::apply`] for an operation its thread began at `begun`.
+    pub fn apply_begun<C: Clock, F>(
+        &self,
+        begun: Begun,
+        clock: &C,
+        command: Command,
         mut follow_up: impl FollowUp<S, F>,
     ) -> Applied<F> {
-        let mut state = lock(&self.state);
+        let mut state = self.lock();
+        let book = self.book(begun, state.log.len());
         // Read the clock under the lock, so instants never go backwards in log order.
         let at = clock.now().max(state.driver.now());
-        let fired = state.fire_due(at, Origin::TimerBeforeCommand, &mut follow_up);
+        let fired = state.fire_due(at, Origin::TimerBeforeCommand, book, &mut follow_up);
         state.driver.advance_to(at);
         if self.locking == Locking::CheckThenAct {
             let snapshot = state.driver.engine().clone();
@@ -278,22 +281,35 @@ impl<S> SharedEngine<S> {
             // Another thread may run here: that is the bug this variant plants. Its
             // changes are lost when the stale snapshot is written back.
             super::sync::thread::yield_now();
-            state = lock(&self.state);
+            state = self.lock();
             *state.driver.engine_mut() = snapshot;
         }
-        let command = state.apply(&command, &mut follow_up);
+        let command = state.apply(&command, book, &mut follow_up);
         Applied { fired, command }
     }
 
     /// Fires, in (time, sequence) order, every pending timer due at or before `by`, each
-    /// at its own due instant, with `follow_up` after each (under the lock).
-    pub fn fire_due<F>(&self, by: Millis, mut follow_up: impl FollowUp<S, F>) -> Vec<Op<F>> {
-        lock(&self.state).fire_due(by, Origin::Timer, &mut follow_up)
+    /// at its own due instant, with `follow_up` after each (under the lock). The firings
+    /// begin now.
+    pub fn fire_due<F>(&self, by: Millis, follow_up: impl FollowUp<S, F>) -> Vec<Op<F>> {
+        self.fire_due_begun(self.begin(), by, follow_up)
+    }
+
+    /// [`SharedEngine::fire_due`] for firings their thread began at `begun`.
+    pub fn fire_due_begun<F>(
+        &self,
+        begun: Begun,
+        by: Millis,
+        mut follow_up: impl FollowUp<S, F>,
+    ) -> Vec<Op<F>> {
+        let mut state = self.lock();
+        let book = self.book(begun, state.log.len());
+        state.fire_due(by, Origin::Timer, book, &mut follow_up)
     }
 
     /// The instant of the earliest pending timer.
     pub fn next_timer(&self) -> Option<Millis> {
-        lock(&self.state).driver.next_due()
+        self.lock().driver.next_due()
     }
 
     /// Changes the engine's settings (refused once an order exists). Settings are not
@@ -302,23 +318,23 @@ impl<S> SharedEngine<S> {
         &self,
         change: impl FnOnce(&mut courier_sim::engine::EngineConfig),
     ) -> Result<(), courier_sim::engine::ConfigError> {
-        lock(&self.state).driver.engine_mut().reconfigure(change)
+        self.lock().driver.engine_mut().reconfigure(change)
     }
 
     /// Orders neither delivered nor cancelled.
     pub fn live_orders(&self) -> u64 {
-        lock(&self.state).live_orders
+        self.lock().live_orders
     }
 
     /// Runs `f` on the engine under the lock.
     pub fn read<R>(&self, f: impl FnOnce(&Engine, &S) -> R) -> R {
-        let state = lock(&self.state);
+        let state = self.lock();
         f(state.driver.engine(), &state.companion)
     }
 
     /// Runs `f` on the engine and the companion (mutable) under the lock.
     pub fn with_companion<R>(&self, f: impl FnOnce(&Engine, &mut S) -> R) -> R {
-        let mut state = lock(&self.state);
+        let mut state = self.lock();
         let state = &mut *state;
         f(state.driver.engine(), &mut state.companion)
     }
@@ -335,6 +351,10 @@ impl<S> SharedEngine<S> {
             companion: state.companion,
             log: state.log,
             pending,
+            lock: LockStats {
+                acquisitions: self.acquisitions.load(Ordering::SeqCst),
+                contended: self.contended.load(Ordering::SeqCst),
+            },
         }
     }
 }

@@ -1,8 +1,9 @@
 //! The operation log of a threaded run: every operation applied to the shared engine (the
 //! commands the threads asked for and the deadline timers the engine fired), with the
 //! instant it took effect, its result, and its sequence number in the order the
-//! operations took effect. The checker replays the commands and checks the firings
-//! against its own timer schedule.
+//! operations took effect, and its [`Window`]: the operations it raced. The checker
+//! replays the commands, checks the firings against its own timer schedule, and counts
+//! races from the windows.
 
 use crate::engine::{Command, Refusal, Reply};
 use crate::time::Millis;
@@ -42,4 +43,52 @@ pub struct LogEntry {
     pub command: Command,
     /// What the engine answered.
     pub result: Result<Reply, Refusal>,
+    /// The operations it raced and lost to.
+    pub window: Window,
+}
+
+/// The operations an entry raced and lost to: those that took effect after its thread
+/// began it and before its thread took the engine's lock to apply it, as the range of
+/// their sequence numbers `begun..entered`. Both ends are log lengths, read from a counter
+/// of logged operations, so a window is exact and never a matter of timing.
+///
+/// A thread begins an operation when it takes its task (a worker) or wakes for a deadline
+/// (the timer thread), before it reads or locks the engine. Operations applied in one
+/// critical section (the deadlines a command fires on its way in and the command; the
+/// deadlines one wake-up fires) share their thread's window: they do not race each other,
+/// since one thread applies them in (time, sequence) order with the lock held. An
+/// operation applied with nothing else in flight (onboarding, a hand-built log) has an
+/// empty window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Window {
+    /// The log's length when its thread began it.
+    pub begun: u64,
+    /// The log's length when its thread took the lock: the first sequence number of its
+    /// critical section.
+    pub entered: u64,
+}
+
+impl Window {
+    /// An empty window at log length `seq`.
+    pub fn empty_at(seq: u64) -> Window {
+        Window {
+            begun: seq,
+            entered: seq,
+        }
+    }
+
+    /// Whether the operation at `seq` is in the window.
+    pub fn contains(&self, seq: u64) -> bool {
+        (self.begun..self.entered).contains(&seq)
+    }
+
+    /// How many operations it holds.
+    pub fn len(&self) -> u64 {
+        self.entered.saturating_sub(self.begun)
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }

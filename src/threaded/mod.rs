@@ -9,12 +9,15 @@
 //!   and customers' actions; one timer thread wakes the engine at each deadline;
 //! - [`scale`]: the time scale, its bounds and default, and wall/virtual conversions;
 //! - [`script_host`]: scripts on real threads;
-//! - [`log`] and [`check`]: the operation log and the replay checker.
+//! - [`ops`]: what the shared engine hands back (operations, the final parts, lock counts);
+//! - [`log`] and [`check`]: the operation log (each entry with its window of operations it
+//!   raced) and the replay checker, which counts the races.
 
 pub mod check;
 mod clock;
 pub mod kernel;
 pub mod log;
+pub mod ops;
 mod poison;
 pub mod run;
 pub mod scale;

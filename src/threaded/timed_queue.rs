@@ -1,7 +1,7 @@
 //! Waiting for work without polling: the [`TimedQueue`] of work due at virtual instants that
 //! the worker threads and the timer thread take from, and the [`Progress`] counter a thread
 //! waits on for a condition spanning several locks. Like the kernel, this file synchronises
-//! only through `super::sync`, so the model-checking test (`tests/model.rs`) compiles it
+//! only through `super::sync`, so the model-checking test (`tests/model/`) compiles it
 //! again against `shuttle`.
 
 use super::clock::Clock;

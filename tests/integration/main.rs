@@ -13,3 +13,4 @@ mod run_cli;
 mod script_cli;
 mod support;
 mod threaded;
+mod threaded_food;

@@ -1,7 +1,7 @@
 //! The threaded mode: real threads, many orders, a range of thread counts and time scales,
 //! and the command line's handling of its flags. No assertion here depends on how fast
 //! the machine is or how it schedules threads: scheduler-dependent facts (which races
-//! happen) are shown under shuttle in `tests/model.rs`; what is asserted here holds in
+//! happen) are shown under shuttle in `tests/model/`; what is asserted here holds in
 //! every schedule (the replay identity, deadlines at their own instants, exit codes).
 
 use courier_sim::engine::{CancelReason, Command, Engine, Event, Reply};
@@ -52,7 +52,7 @@ fn stress_eight_threads_twenty_thousand_orders_zero_violations() {
         outcome.verdict.orders
     );
     // How often each race happens here depends on the scheduler, and so does whether this
-    // machine kept up (lag): this test asserts neither. `tests/model.rs` shows under
+    // machine kept up (lag): this test asserts neither. `tests/model/` shows under
     // shuttle that every race is reached.
     eprintln!("races: {:?}; {:?}", outcome.verdict.races, outcome.lateness);
 }
@@ -60,7 +60,7 @@ fn stress_eight_threads_twenty_thousand_orders_zero_violations() {
 #[test]
 fn a_small_run_passes_with_correct_locking() {
     // Whether a broken kernel loses an update on real threads depends on the scheduler, so
-    // the mutation test lives in tests/model.rs, under shuttle; this is the real-thread run.
+    // the mutation test lives in tests/model/, under shuttle; this is the real-thread run.
     let scenario = scenario::parse(
         "stress.toml",
         &STRESS.replace("horizon = \"2h\"", "horizon = \"15m\""),

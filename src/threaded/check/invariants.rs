@@ -1,16 +1,14 @@
 //! The checks the replay runs on each step, independently of the run it checks: the
 //! engine's invariants for what a step touched (and the whole state every
 //! [`FULL_CHECK_EVERY`] steps), each order's history followed from the events alone, the
-//! notifications against the transitions that caused them, and the races counted from
-//! results and refusals. Each is a plain function of one step, so the replay in `mod.rs`
-//! stays about ordering and timers.
+//! notifications against the transitions that caused them. Each is a plain function of one
+//! step, so the replay in `mod.rs` stays about ordering and timers (the races it counts are
+//! in `races.rs`).
 
 use std::collections::BTreeMap;
 
-use super::{Races, Verdict};
-use crate::engine::{
-    CancelReason, Command, Effects, Engine, Event, NoticeKind, OrderId, OrderStatus, Profile, Refusal,
-};
+use super::Verdict;
+use crate::engine::{Effects, Engine, Event, NoticeKind, OrderId, OrderStatus, Profile};
 use crate::threaded::log::LogEntry;
 use crate::time::Millis;
 
@@ -136,51 +134,5 @@ pub(super) fn check_notices(verdict: &mut Verdict, entry: &LogEntry, effects: &E
             "seq {}: notifications {sent:?} do not match transitions {expected:?}",
             entry.seq
         ));
-    }
-}
-
-/// Counts the races an applied operation shows: a placement that waited, a freed driver
-/// that took a waiting order.
-pub(super) fn count_races(races: &mut Races, command: &Command, effects: &Effects) {
-    let assigned = effects.events.iter().any(|e| matches!(e, Event::Assigned(..)));
-    match command {
-        Command::PlaceOrder { .. }
-            if !assigned && effects.events.iter().any(|e| matches!(e, Event::Placed(_))) =>
-        {
-            races.placements_waited += 1
-        }
-        Command::Deliver { .. } | Command::CancelOrder { .. } | Command::ExpireDeadline { .. }
-            if assigned =>
-        {
-            races.freed_driver_took_waiting += 1
-        }
-        _ => {}
-    }
-}
-
-/// Counts the races a refusal shows: a cancellation or pickup that lost to the other, or a
-/// pickup that lost to the deadline (`deadline_fired_on_the_way`: fired by the engine on
-/// the pickup's way in, before the timer thread).
-pub(super) fn count_refusal(
-    races: &mut Races,
-    engine: &Engine,
-    command: &Command,
-    refusal: Refusal,
-    deadline_fired_on_the_way: bool,
-) {
-    match (command, refusal) {
-        (Command::CancelOrder { .. }, Refusal::AlreadyPickedUp) => races.cancel_vs_pickup += 1,
-        (Command::Pickup { order, .. }, Refusal::OrderCancelled) => {
-            let reason = engine.order(*order).ok().and_then(|o| o.cancel_reason);
-            if reason == Some(CancelReason::NoPickup) {
-                races.deadline_vs_pickup += 1;
-                if deadline_fired_on_the_way {
-                    races.late_pickup_before_timer += 1;
-                }
-            } else if reason == Some(CancelReason::Customer) {
-                races.cancel_vs_pickup += 1;
-            }
-        }
-        _ => {}
     }
 }

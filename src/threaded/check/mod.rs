@@ -4,7 +4,8 @@
 //! invariants after every replayed step, follows each order's history independently of
 //! the engine (no pickup after a cancellation, no cancellation after a pickup), checks
 //! that notifications match the transitions that caused them, and counts the races that
-//! happened.
+//! happened (`races.rs`: from outcomes, and from each entry's window of operations it
+//! raced).
 //!
 //! Timers are not taken from the log as operations. The replay keeps its own pending
 //! timers (from each replayed operation's effects) and, before each logged command, fires
@@ -21,10 +22,13 @@
 //! pending, as the virtual clock does. Firing them in the replay only would make its final
 //! state differ from the run's for no fault of the run.
 //!
-//! The replay is here; what it concludes is in `verdict.rs`, and the checks it runs on each
-//! step are in `invariants.rs`.
+//! The replay is here; what it concludes is in `verdict.rs`, the checks it runs on each
+//! step are in `invariants.rs`, and the races it counts in `races.rs`.
 
 mod invariants;
+#[cfg(test)]
+mod race_tests;
+mod races;
 #[cfg(test)]
 mod tests;
 mod verdict;
@@ -39,10 +43,8 @@ use crate::engine::{
 };
 use crate::sim::driver::Step;
 use crate::sim::EventQueue;
-use invariants::{
-    check_all, check_notices, check_touched, count_races, count_refusal, follow_histories, set_due_by,
-    FULL_CHECK_EVERY,
-};
+use invariants::{check_all, check_notices, check_touched, follow_histories, set_due_by, FULL_CHECK_EVERY};
+use races::{count_outcome, count_refusal, stock_before, stock_changes, Footprint, WindowRaces};
 
 /// What a threaded run left behind, for the checker.
 #[derive(Clone, Copy, Debug)]
@@ -83,6 +85,7 @@ pub fn check(run: Run<'_>, on_operation: impl FnMut(&LogEntry, &Engine, &Step<'_
         effects: Effects::default(),
         history: BTreeMap::new(),
         cancelled_on_the_way: Vec::new(),
+        windows: WindowRaces::new(run.log),
         on_operation,
     };
     let mut previous_at = None;
@@ -99,6 +102,13 @@ pub fn check(run: Run<'_>, on_operation: impl FnMut(&LogEntry, &Engine, &Step<'_
             ));
         }
         previous_at = Some(entry.at);
+        let window = entry.window;
+        if window.begun > window.entered || window.entered > entry.seq {
+            replay.verdict.violation(format!(
+                "seq {}: its window {}..{} does not end before it",
+                entry.seq, window.begun, window.entered
+            ));
+        }
         if entry.origin.is_timer() {
             replay.logged_firing(entry);
         } else {
@@ -151,6 +161,8 @@ struct Replay<F> {
     history: BTreeMap<OrderId, Vec<OrderStatus>>,
     /// Orders that deadlines fired on the way in of the command being replayed cancelled.
     cancelled_on_the_way: Vec<OrderId>,
+    /// The races of the windows, counted as the entries replay.
+    windows: WindowRaces,
     on_operation: F,
 }
 
@@ -170,6 +182,7 @@ impl<F: FnMut(&LogEntry, &Engine, &Step<'_>)> Replay<F> {
                 origin: Origin::Timer,
                 command: timer.command(),
                 result: Ok(crate::engine::Reply::DeadlineExpired { cancelled: false }),
+                window: entry.window,
             };
             self.step(&missing, false);
         }
@@ -224,6 +237,7 @@ impl<F: FnMut(&LogEntry, &Engine, &Step<'_>)> Replay<F> {
     /// entry's result is the run's (and so must match).
     fn step(&mut self, entry: &LogEntry, compare: bool) {
         let mut effects = std::mem::take(&mut self.effects);
+        let stock = stock_before(&self.engine, &entry.command);
         let replayed = self.engine.apply_into(entry.at, &entry.command, &mut effects);
         if replayed.is_ok() {
             for request in &effects.timers {
@@ -249,6 +263,7 @@ impl<F: FnMut(&LogEntry, &Engine, &Step<'_>)> Replay<F> {
             Err(_) => Vec::new(),
         };
         let full = entry.seq.is_multiple_of(FULL_CHECK_EVERY);
+        let profile = self.engine.config().profile;
         let checked = match (full, &replayed) {
             (true, _) => check_all(&self.engine, entry.at, deadlines_fired, &pending),
             (false, Ok(_)) => check_touched(&self.engine, entry, &effects, deadlines_fired, &pending),
@@ -269,10 +284,9 @@ impl<F: FnMut(&LogEntry, &Engine, &Step<'_>)> Replay<F> {
                         }
                     }
                 }
-                let profile = self.engine.config().profile;
                 follow_histories(&mut self.verdict, &mut self.history, entry, &effects, profile);
                 check_notices(&mut self.verdict, entry, &effects, profile);
-                count_races(&mut self.verdict.races, &entry.command, &effects);
+                count_outcome(&mut self.verdict.races, &entry.command, &effects);
             }
             Err(refusal) => {
                 self.verdict.refused += 1;
@@ -288,6 +302,25 @@ impl<F: FnMut(&LogEntry, &Engine, &Step<'_>)> Replay<F> {
                     on_the_way,
                 );
             }
+        }
+        if compare {
+            // Only the run's own entries raced; one the replay made up did not.
+            let footprint = match &replayed {
+                Ok(_) => Footprint::of(
+                    &entry.command,
+                    &effects,
+                    profile,
+                    stock_changes(&self.engine, stock),
+                ),
+                Err(_) => Footprint::default(),
+            };
+            self.windows.count(
+                &mut self.verdict.races,
+                entry.seq,
+                entry.window,
+                &entry.command,
+                footprint,
+            );
         }
         let step = Step {
             at: entry.at,

@@ -5,7 +5,7 @@ use super::{check, Run, Verdict};
 use crate::engine::{
     Command, Contact, CustomerId, Engine, EngineConfig, Guard, ItemId, OrderId, Reply, Timer, TimerRequest,
 };
-use crate::threaded::log::{LogEntry, Origin};
+use crate::threaded::log::{LogEntry, Origin, Window};
 use crate::time::Millis;
 
 /// Applies `command` to `engine` at `at` and logs it with `origin`.
@@ -17,6 +17,7 @@ fn op(engine: &mut Engine, log: &mut Vec<LogEntry>, at: u64, origin: Origin, com
         origin,
         command,
         result,
+        window: Window::empty_at(log.len() as u64),
     });
 }
 

@@ -5,22 +5,40 @@
 
 use std::fmt;
 
-/// How often the interesting races happened in one run.
+/// How often the interesting races happened in one run. The first five are read from an
+/// operation's own outcome; the rest from windows, the operations each one raced and lost
+/// to (see [`crate::threaded::log::Window`] and `races.rs`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Races {
     /// A customer cancellation and a pickup of one order competed: the cancel came too late
     /// (`already_picked_up`) or the pickup did (`order_cancelled` for a customer cancel).
     pub cancel_vs_pickup: u64,
-    /// A pickup lost to the deadline (`order_cancelled` on a `no_pickup` order).
+    /// A pickup lost to the deadline (`order_cancelled` on a `no_pickup` order: parcels).
     pub deadline_vs_pickup: u64,
     /// …of which the pickup came at or after the deadline before the timer thread had
     /// fired it: the engine fired the deadline itself on the pickup's way in, at the
     /// deadline's own instant, and then refused the pickup.
     pub late_pickup_before_timer: u64,
-    /// A driver freed by a delivery, cancellation or deadline took a waiting order at once.
+    /// A driver freed by a delivery, cancellation, deadline or release took a waiting
+    /// order at once.
     pub freed_driver_took_waiting: u64,
-    /// Placements that found no idle driver and waited.
-    pub placements_waited: u64,
+    /// Orders that found no idle driver when they became assignable (a parcel placed, a
+    /// meal ready) and waited.
+    pub waited_for_a_driver: u64,
+    /// Operations whose window held at least one other operation.
+    pub raced: u64,
+    /// The most operations one window held.
+    pub longest_window: u64,
+    /// Placements whose window held a change to the stock of a dish they order.
+    pub stock: u64,
+    /// Operations that made an order assignable or a driver free whose window held an
+    /// assignment.
+    pub dispatch: u64,
+    /// Pickups or releases whose window held the deadline firing that took the order from
+    /// that driver.
+    pub unassign_driver_lost: u64,
+    /// Deadline firings whose window held the order's pickup or release.
+    pub unassign_timer_lost: u64,
 }
 
 /// The checker's conclusion.
@@ -58,23 +76,44 @@ impl Verdict {
 }
 
 impl fmt::Display for Verdict {
+    /// Three lines: the verdict, the races read from outcomes, the races read from windows.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = &self.races;
-        write!(
+        writeln!(
             f,
-            "verdict: {} — {} operations ({} refused), {} orders, {} violations, replay {}; races: cancel vs pickup {}, \
-             deadline vs pickup {} ({} before the timer fired), freed driver took a waiting order {}, placements waited {}",
+            "verdict: {} — {} operations ({} refused), {} orders, {} violations, replay {}",
             if self.passed() { "PASS" } else { "FAIL" },
             self.operations,
             self.refused,
             self.orders,
             self.violation_count,
-            if self.replay_identical { "identical" } else { "DIFFERENT" },
+            if self.replay_identical {
+                "identical"
+            } else {
+                "DIFFERENT"
+            },
+        )?;
+        writeln!(
+            f,
+            "races: cancel vs pickup {}, deadline vs pickup {} ({} before the timer fired), \
+             freed driver took a waiting order {}, orders waited for a driver {}",
             r.cancel_vs_pickup,
             r.deadline_vs_pickup,
             r.late_pickup_before_timer,
             r.freed_driver_took_waiting,
-            r.placements_waited,
+            r.waited_for_a_driver,
+        )?;
+        write!(
+            f,
+            "races by window: {} operations raced (longest window {}); stock {}, dispatch {}, \
+             unassign {} (driver lost {}, timer lost {})",
+            r.raced,
+            r.longest_window,
+            r.stock,
+            r.dispatch,
+            r.unassign_driver_lost + r.unassign_timer_lost,
+            r.unassign_driver_lost,
+            r.unassign_timer_lost,
         )
     }
 }

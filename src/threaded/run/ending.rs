@@ -5,6 +5,7 @@
 
 use crate::engine::Engine;
 use crate::threaded::check::Verdict;
+use crate::threaded::kernel::LockStats;
 use crate::threaded::log::LogEntry;
 use crate::threaded::scale::TimeScale;
 use crate::time::Millis;
@@ -94,6 +95,9 @@ pub struct Outcome {
     pub lateness: Lateness,
     /// Wall time of the threaded part.
     pub wall: std::time::Duration,
+    /// How often the engine's lock was taken, and found held (a matter of timing; the
+    /// race counts in the verdict come from the log).
+    pub lock: LockStats,
 }
 
 impl Outcome {

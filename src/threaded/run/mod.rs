@@ -1,20 +1,16 @@
-//! The threads of a threaded run and their coordination. Workers take due tasks from one
-//! timed queue: arrivals (placing the order, then queueing the next arrival), double-tap
-//! repeats, and the actions of the behaviour model. Pickup deadlines are kept and fired by
-//! the shared engine itself, at their own instants, before any command that reaches them
-//! (see [`super::kernel`]); a dedicated timer thread waits on a second timed queue for each
-//! deadline's instant and asks the engine to fire what is due, so deadlines also fire while
-//! no command comes. Both queues wait on condition variables; nothing polls. The main
-//! thread waits for the end, replays the log through the checker and writes the reports.
+//! A threaded run of a scenario (SPEC §7), parcel or food: what it is given ([`Options`],
+//! the default time scale), what refuses it before it starts ([`prepare`]), and what
+//! happens once the threads are done: the pending no-op timers are fired, the log is
+//! checked by replay, and the reports are written.
 //!
 //! How a run ends:
 //! - finished: every arrival placed, every order ended, no work queued or in hand. The
 //!   timers still pending (all of them no-ops by then) are fired, so the log holds every
 //!   timer the run set, and the log is checked by replay.
-//! - stalled: every arrival placed and nothing queued or in hand anywhere (no work, no
-//!   deadline to wait for), yet orders are live. Nothing can ever end them: a broken rule,
-//!   reported as a violation. This is known the moment it happens, so no time limit is
-//!   needed to find it.
+//! - stalled: nothing queued or in hand anywhere, yet orders are live (see `threads.rs`):
+//!   reported as a violation. The rules themselves leave a meal live for ever when every
+//!   driver has failed its pickup (none may take it again): a run frozen with only such
+//!   meals live has ended, and counts them as stranded, as the virtual clock does.
 //! - lagging: the machine could not keep up with the time scale, so work was taken later
 //!   than it was due. A run is never cut short for that: it finishes its queued work (which
 //!   is finite: arrivals stop at the horizon and each order's actions are few) and its
@@ -23,34 +19,33 @@
 //!   deadline fired that, at its own instant, had not: it has distorted what the scenario
 //!   meant, and the run reports lag (see [`Lateness`]).
 //!
-//! The run's result and what it means for the user are in `ending.rs`; the summary counters
-//! the log gives at once in `replay_reports.rs`. Each replayed operation is counted and
-//! written by the same recorder as the virtual clock's (`sim::record`).
+//! The threads themselves are in `threads.rs`; the run's result and what it means for the
+//! user in `ending.rs`; the summary counters the log gives at once in `replay_reports.rs`.
+//! Each replayed operation is counted and written by the same recorder as the virtual
+//! clock's (`sim::record`).
 
 mod ending;
 mod replay_reports;
 #[cfg(test)]
 mod tests;
+mod threads;
 
 pub use ending::{Ending, Lateness, Outcome};
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
 
 use super::check;
-use super::kernel::{Clock, Locking, ManualClock, Op, Progress, SharedEngine, Step, TimedQueue, WallClock};
-use super::log::Origin;
+use super::kernel::{Clock, Locking, ManualClock, SharedEngine, WallClock};
 use super::scale::TimeScale;
-use crate::engine::{Command, Engine, Event};
+use crate::engine::Engine;
 use crate::report::Reports;
 use crate::scenario::Scenario;
-use crate::sim::arrivals::{Arrival, Arrivals};
-use crate::sim::behaviour::{Action, Behaviour};
+use crate::sim::behaviour::Behaviour;
 use crate::sim::load::{arrivals, engine_config, onboarding, Progress as Ticks, RunError};
 use crate::sim::record::{write_rows, Recorder};
 use crate::time::Millis;
 use replay_reports::counters_from_log;
+use threads::World;
 
 /// The most orders a threaded run may expect: it keeps every order and every logged
 /// operation in memory for its replay (about 1 KB an order in all).
@@ -115,34 +110,6 @@ impl Options {
             locking: Locking::Correct,
         }
     }
-}
-
-/// Work for the worker threads.
-enum Task {
-    Arrive(Arrival),
-    Retry(Arrival),
-    Act(Action),
-}
-
-/// Everything the threads share.
-struct World<C> {
-    shared: SharedEngine<Behaviour>,
-    clock: C,
-    work: TimedQueue<Task>,
-    /// One wake-up per deadline set, at its instant, for the timer thread.
-    wakeups: TimedQueue<()>,
-    progress: Progress,
-    arrivals: Mutex<Arrivals>,
-    arrivals_done: AtomicBool,
-    tasks: AtomicU64,
-    max_late_ms: AtomicU64,
-    over_threshold: AtomicU64,
-    threshold: Millis,
-}
-
-/// Follow-ups of one operation, computed under the engine lock.
-struct FollowUps {
-    actions: Vec<(Millis, Action)>,
 }
 
 /// Runs `scenario` on real threads at its time scale, checks it, and (with `out`) writes
@@ -232,44 +199,27 @@ fn run_prepared<C: Clock + Send>(
             .result
             .map_err(|r| RunError::Internal(format!("onboarding refused: {r}")))?;
     }
-    let world = World {
-        shared,
-        clock: start_clock(),
-        work: TimedQueue::default(),
-        wakeups: TimedQueue::default(),
-        progress: Progress::default(),
-        arrivals: Mutex::new(arrivals(scenario, options.seed)),
-        arrivals_done: AtomicBool::new(false),
-        tasks: AtomicU64::new(0),
-        max_late_ms: AtomicU64::new(0),
-        over_threshold: AtomicU64::new(0),
-        threshold: Lateness::threshold_for(scenario.pickup_deadline()),
-    };
-    world.queue_next_arrival();
+    let threshold = Lateness::threshold_for(scenario.pickup_deadline());
+    let world = World::new(shared, start_clock(), arrivals(scenario, options.seed), threshold);
     let started = std::time::Instant::now();
     // The main thread wakes at least this often (in virtual time) to move the progress bar.
     let tick = options
         .time_scale
         .virtual_of(std::time::Duration::from_millis(250))
         .max(Millis(1));
-    let mut stalled = false;
-    std::thread::scope(|scope| {
-        for _ in 0..options.threads.max(1) {
-            scope.spawn(|| world.worker());
-        }
-        scope.spawn(|| world.timer_thread());
-        stalled = world.wait_for_the_end(ticks, tick);
-        world.work.close();
-        world.wakeups.close();
-    });
+    let froze = world.run_threads(options.threads, ticks, tick);
+    // Frozen with nothing live but stranded meals is how such a run ends, as on the
+    // virtual clock: only a frozen run with another order live has stalled.
+    let stalled = froze
+        && world.shared.read(|engine, _| {
+            engine
+                .orders()
+                .iter()
+                .any(|o| !o.status.is_final() && !engine.is_stranded(o))
+        });
     let wall = started.elapsed();
     ticks.tick(world.clock.now());
-    let lateness = Lateness {
-        tasks: world.tasks.load(Ordering::SeqCst),
-        max: Millis(world.max_late_ms.load(Ordering::SeqCst)),
-        over_threshold: world.over_threshold.load(Ordering::SeqCst),
-        threshold: world.threshold,
-    };
+    let lateness = world.lateness();
     if !stalled {
         // Every order has ended, so the timers still pending are no-ops; firing them (at
         // their own instants) leaves no timer of the run unaccounted for in the log.
@@ -296,8 +246,10 @@ fn run_prepared<C: Clock + Send>(
             }
         }
     });
-    // A load run ends when every order has: one still live means the run was cut short.
-    let live = engine.orders().iter().filter(|o| !o.status.is_final()).count();
+    // A load run ends when every order has, but for meals no driver may take (stranded, as
+    // on the virtual clock): one still live otherwise means the run was cut short.
+    let stranded = engine.orders().iter().filter(|o| engine.is_stranded(o)).count();
+    let live = engine.orders().iter().filter(|o| !o.status.is_final()).count() - stranded;
     if live > 0 {
         verdict.violation(format!("{live} orders were still live when the run ended"));
     }
@@ -305,6 +257,7 @@ fn run_prepared<C: Clock + Send>(
         return Err(RunError::Report(e));
     }
     let mut stats = recorder.stats;
+    stats.stranded = stranded as u64;
     for order in engine.orders() {
         stats.record_finished(order);
     }
@@ -323,135 +276,6 @@ fn run_prepared<C: Clock + Send>(
         stalled,
         lateness,
         wall,
+        lock: parts.lock,
     })
-}
-
-impl<C: Clock> World<C> {
-    /// Waits until the run has finished (false) or stalled (true), ticking `ticks`.
-    fn wait_for_the_end(&self, ticks: &mut dyn Ticks, tick: Millis) -> bool {
-        loop {
-            let seen = self.progress.generation();
-            if self.arrivals_done.load(Ordering::SeqCst) {
-                if self.shared.live_orders() == 0 && self.work.is_idle() {
-                    return false;
-                }
-                if self.progress.outstanding() == 0 {
-                    // Frozen: no thread holds or can be handed any work, so no order can
-                    // change again. Live orders now are live forever.
-                    return self.shared.live_orders() > 0;
-                }
-            }
-            let now = self.clock.now();
-            ticks.tick(now);
-            let until = now.checked_add(tick).unwrap_or(Millis(u64::MAX));
-            self.progress.wait_for_change(&self.clock, seen, until);
-        }
-    }
-
-    fn push_work(&self, at: Millis, task: Task) {
-        self.progress.add();
-        self.work.push(at, task);
-    }
-
-    fn queue_next_arrival(&self) {
-        let next = self.arrivals.lock().unwrap_or_else(|p| p.into_inner()).next();
-        match next {
-            Some(a) => self.push_work(a.at, Task::Arrive(a)),
-            None => self.arrivals_done.store(true, Ordering::SeqCst),
-        }
-    }
-
-    fn worker(&self) {
-        while let Some((due, task)) = self.work.pop_due(&self.clock) {
-            self.record_lateness(due);
-            match task {
-                Task::Arrive(a) => {
-                    self.queue_next_arrival();
-                    self.place(&a);
-                    if let Some(delay) = a.retry_after {
-                        let at = self.clock.now().checked_add(delay).unwrap_or(Millis(u64::MAX));
-                        self.push_work(at, Task::Retry(a));
-                    }
-                }
-                Task::Retry(a) => self.place(&a),
-                Task::Act(action) => {
-                    if let Ok(command) = self.shared.read(|engine, _| action.command(engine)) {
-                        self.apply(command, None);
-                    }
-                }
-            }
-            self.work.done();
-            self.progress.finish();
-        }
-    }
-
-    fn record_lateness(&self, due: Millis) {
-        let late = self.clock.now().saturating_sub(due);
-        self.tasks.fetch_add(1, Ordering::SeqCst);
-        self.max_late_ms.fetch_max(late.as_ms(), Ordering::SeqCst);
-        if late >= self.threshold {
-            self.over_threshold.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-
-    /// Waits for each deadline's instant and asks the engine to fire what is due by now
-    /// (possibly nothing: a command may have reached it first).
-    fn timer_thread(&self) {
-        while self.wakeups.pop_due(&self.clock).is_some() {
-            let fired = self.shared.fire_due(self.clock.now(), |engine, behaviour, step| {
-                follow_ups(engine, behaviour, step, None)
-            });
-            for op in fired {
-                self.schedule(op);
-            }
-            self.wakeups.done();
-            self.progress.finish();
-        }
-    }
-
-    fn place(&self, a: &Arrival) {
-        self.apply(a.command(), Some(a.index));
-    }
-
-    /// Applies a command to the shared engine (after the deadlines due by its instant) and
-    /// queues what follows from each operation.
-    fn apply(&self, command: Command, arrival: Option<u64>) {
-        let applied = self
-            .shared
-            .apply(&self.clock, command, |engine, behaviour, step| {
-                follow_ups(engine, behaviour, step, arrival)
-            });
-        for op in applied.into_ops() {
-            self.schedule(op);
-        }
-    }
-
-    /// Queues an operation's timers (for the timer thread) and its follow-up actions.
-    fn schedule(&self, op: Op<FollowUps>) {
-        for timer in &op.effects.timers {
-            self.progress.add();
-            self.wakeups.push(timer.at, ());
-        }
-        for (at, action) in op.follow_up.actions {
-            self.push_work(at, Task::Act(action));
-        }
-    }
-}
-
-/// What the behaviour model does next after one operation (computed under the lock).
-/// `arrival` is the arrival number of a placement command.
-fn follow_ups(
-    engine: &Engine,
-    behaviour: &mut Behaviour,
-    step: &Step<'_>,
-    arrival: Option<u64>,
-) -> FollowUps {
-    let mut actions = Vec::new();
-    for event in &step.effects.events {
-        actions.extend(behaviour.on_event(engine, step.at, event));
-        if let (Event::Placed(order), Some(index), Origin::Command) = (event, arrival, step.origin) {
-            actions.extend(behaviour.on_created(*order, index, step.at).into_iter().flatten());
-        }
-    }
-    FollowUps { actions }
 }

@@ -1,6 +1,7 @@
 //! Unit tests of a threaded run: a machine that cannot keep up (made deterministic by a
 //! stepping clock) finishes, passes its check and reports lag; how violations, stalls and
-//! lag decide the ending; the suggested time scale.
+//! lag decide the ending; the suggested time scale; the note naming meals that no driver
+//! may take again.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -121,6 +122,7 @@ fn outcome(verdict_passes: bool, stalled: bool, late_tasks: u64) -> Outcome {
             threshold: Millis::from_secs(60),
         },
         wall: Duration::ZERO,
+        lock: Default::default(),
     }
 }
 
@@ -153,4 +155,80 @@ fn the_suggested_scale_is_round_and_within_the_bounds() {
     let noisy = suggest_scale(scale(0.3), Millis::from_secs(60), Millis::from_secs(80));
     assert_eq!(round_figure(noisy), "0.11");
     assert_eq!(round_figure(3000.0), "3000");
+}
+
+#[test]
+fn a_meal_is_stranded_only_once_every_driver_has_failed_it() {
+    use crate::engine::{
+        Command, Contact, CustomerId, DriverId, EngineConfig, ItemId, KitchenStep, LatLon, Line, OrderId,
+        Profile, RestaurantId,
+    };
+    let mut engine = Engine::new(EngineConfig::for_profile(Profile::Food)).unwrap();
+    let here = LatLon::new(52.52, 13.40).unwrap();
+    let order = OrderId(0);
+    let commands = [
+        Command::OnboardRestaurant {
+            name: "grill".into(),
+            contact: Contact::default(),
+            location: here,
+            prep: Millis::from_secs(600),
+            open: true,
+        },
+        Command::SetMenuItem {
+            restaurant: RestaurantId(0),
+            item: "soup".into(),
+            price: 500,
+            stock: None,
+        },
+        Command::OnboardCustomer {
+            name: "ann".into(),
+            contact: Contact {
+                email: Some("ann@x".into()),
+                phone: None,
+            },
+            address: None,
+            location: Some(here),
+        },
+        Command::OnboardDriver {
+            name: "dan".into(),
+            contact: Contact::default(),
+            location: Some(here),
+        },
+        Command::PlaceMeal {
+            customer: CustomerId(0),
+            restaurant: RestaurantId(0),
+            lines: vec![Line {
+                item: ItemId(0),
+                quantity: 1,
+            }],
+            tip: 0,
+            key: None,
+        },
+        Command::Kitchen {
+            order,
+            step: KitchenStep::Confirm,
+        },
+        Command::Kitchen {
+            order,
+            step: KitchenStep::Prepare,
+        },
+    ];
+    for command in &commands {
+        engine.apply(Millis::ZERO, command).unwrap();
+    }
+    let stranded = |engine: &Engine| engine.orders().iter().filter(|o| engine.is_stranded(o)).count();
+    assert_eq!(stranded(&engine), 0, "cooking");
+    let ready = Command::Kitchen {
+        order,
+        step: KitchenStep::Ready,
+    };
+    engine.apply(Millis::ZERO, &ready).unwrap();
+    assert_eq!(stranded(&engine), 0, "assigned to the only driver");
+    // The only driver gives it back: nobody may take it now.
+    let release = Command::Release {
+        driver: DriverId(0),
+        order,
+    };
+    engine.apply(Millis::ZERO, &release).unwrap();
+    assert_eq!(stranded(&engine), 1, "failed by every driver");
 }

@@ -1,51 +1,21 @@
-//! Model checking of the threaded mode's kernel with `shuttle`: the very files the library
-//! uses (in `src/threaded/`: `kernel.rs`, the shared engine handle with its pending
-//! deadline timers; `timed_queue.rs`, the timed queue the timer thread waits on;
-//! `clock.rs`, the clocks; `poison.rs`, how they lock) are compiled here against shuttle's
-//! `Mutex`, `Condvar` and threads, and shuttle explores thousands of thread
-//! schedules (random and PCT) of the races of SPEC §7: cancel vs pickup, deadline vs
-//! pickup (with the timer thread and the clock moving concurrently, and a late pickup that
-//! reaches the deadline before the timer thread does), and a freed driver vs a new order.
-//! Every schedule's log is checked by the library's replay checker, and in every schedule
-//! a deadline's cancellation happens at exactly created + deadline, however late the timer
+//! Parcel schedules under shuttle (SPEC §7): cancel vs pickup, deadline vs pickup (with
+//! the timer thread and the clock moving concurrently, and a late pickup that reaches the
+//! deadline before the timer thread does), and a freed driver vs a new order. Every
+//! schedule's log is checked by the library's replay checker, and in every schedule a
+//! deadline's cancellation happens at exactly created + deadline, however late the timer
 //! thread runs. A deliberately broken kernel variant must be caught by the same
 //! exploration.
-//!
-//! Timed waits never time out under shuttle, so the timer thread runs on a manual clock
-//! that a test thread advances, waking the queue, exactly as DESIGN.md suggests.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod sync {
-    pub use shuttle::sync::{atomic, Condvar, Mutex, MutexGuard};
-    pub use shuttle::thread;
-}
-
-// The kernel and the files it reaches through `super::`, at the same level as in the
-// library (`src/threaded/`), so that `super::sync`, `super::clock` and the rest resolve here
-// to this test's modules.
-#[allow(dead_code)]
-#[path = "../src/threaded/clock.rs"]
-mod clock;
-// Its re-exports of the clocks and the queue keep the library's `kernel::` paths; unused here.
-#[allow(dead_code, unused_imports)]
-#[path = "../src/threaded/kernel.rs"]
-mod kernel;
-#[path = "../src/threaded/poison.rs"]
-mod poison;
-#[allow(dead_code)]
-#[path = "../src/threaded/timed_queue.rs"]
-mod timed_queue;
-
-use clock::{Clock, ManualClock};
+use crate::apply;
+use crate::clock::{Clock, ManualClock};
+use crate::kernel::{Locking, SharedEngine};
+use crate::timed_queue::TimedQueue;
 use courier_sim::engine::{
     CancelReason, Command, Contact, CustomerId, DriverId, Engine, EngineConfig, ItemId, OrderId,
 };
 use courier_sim::threaded::check;
 use courier_sim::time::Millis;
-use kernel::{Locking, SharedEngine};
 use shuttle::sync::Arc;
-use timed_queue::TimedQueue;
 
 const DEADLINE: Millis = Millis(60_000);
 
@@ -65,17 +35,6 @@ fn place(sender: u32, recipient: u32) -> Command {
         recipient: CustomerId(recipient),
         item: ItemId(0),
         key: None,
-    }
-}
-
-/// Applies a command (after the deadlines due by its instant) and gives the timer thread a
-/// wake-up for each timer set.
-fn apply(shared: &SharedEngine<()>, clock: &ManualClock, wakeups: &TimedQueue<()>, command: Command) {
-    let applied = shared.apply(clock, command, |_, _, _| ());
-    for op in applied.ops() {
-        for t in &op.effects.timers {
-            wakeups.push(t.at, ());
-        }
     }
 }
 
