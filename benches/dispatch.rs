@@ -1,6 +1,6 @@
 //! `nearest` dispatch among 10,000 idle drivers spread uniformly in a disc of 10 km radius
 //! (a city) around Berlin: the plain scan it replaced (`dispatch::nearest_by_scan`, one
-//! haversine per idle driver) against the idle set's latitude index (`dispatch::choose`).
+//! haversine per idle driver) against the idle set's index (`dispatch::choose`).
 //! Each operation chooses the driver for one sender drawn uniformly in the same disc; the
 //! idle set does not change. Prints choices per second, best of several runs, and checks
 //! the two agree on every sender. Run in release mode: `cargo bench --bench dispatch`.

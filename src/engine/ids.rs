@@ -58,9 +58,17 @@ impl OrderId {
         self.0 as usize
     }
 
+    /// What a user-facing id starts with, before its number.
+    pub const PREFIX: &'static str = "order-";
+
+    /// The number users see after [`OrderId::PREFIX`]: the index plus one.
+    pub fn number(self) -> u64 {
+        u64::from(self.0) + 1
+    }
+
     /// Reads a user-facing id, `order-N` with N ≥ 1, without checking that it exists.
     pub fn parse(text: &str) -> Option<OrderId> {
-        let digits = text.strip_prefix("order-")?;
+        let digits = text.strip_prefix(Self::PREFIX)?;
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
             return None;
         }
@@ -71,7 +79,7 @@ impl OrderId {
 
 impl fmt::Display for OrderId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "order-{}", u64::from(self.0) + 1)
+        write!(f, "{}{}", Self::PREFIX, self.number())
     }
 }
 

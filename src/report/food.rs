@@ -9,7 +9,7 @@ use std::io;
 use std::path::Path;
 
 use super::food_stats::FoodStats;
-use super::row::RowWriter;
+use super::row::{Decimal, RowWriter};
 use crate::engine::{Engine, FoodOrder, Order, RestaurantId};
 use crate::time::Millis;
 
@@ -73,7 +73,8 @@ pub fn write_items(out: &mut String, engine: &Engine, food: &FoodOrder) {
                 let _ = write!(out, "#{}", line.item.index() + 1);
             }
         }
-        let _ = write!(out, "*{}", line.quantity);
+        out.push('*');
+        out.push_str(Decimal::of(u64::from(line.quantity)).as_str());
     }
 }
 
@@ -99,7 +100,7 @@ pub(super) fn write_order(w: &mut RowWriter, items: &mut String, engine: &Engine
     let assigned_at = driver.and(order.assigned_at);
     let ms = |t: Option<Millis>| t.map(Millis::as_ms);
     let invoice = food.map(|f| f.invoice);
-    w.plain(order.id)
+    w.order(order.id)
         .text(customer)
         .text(restaurant)
         .text(items)
@@ -108,7 +109,7 @@ pub(super) fn write_order(w: &mut RowWriter, items: &mut String, engine: &Engine
         .opt(invoice.map(|i| i.tip))
         .opt(invoice.map(|i| i.total))
         .opt(invoice.map(|i| i.refunded))
-        .plain(order.created_at.as_ms())
+        .number(order.created_at.as_ms())
         .opt(ms(food.and_then(|f| f.confirmed_at)))
         .opt(ms(food.and_then(|f| f.ready_at)))
         .opt(ms(assigned_at))
@@ -116,8 +117,8 @@ pub(super) fn write_order(w: &mut RowWriter, items: &mut String, engine: &Engine
         .opt(ms(order.picked_up_at))
         .opt(ms(order.delivered_at))
         .opt(ms(order.cancelled_at))
-        .plain(order.cancel_reason.map_or("", |r| r.as_str()))
-        .plain(order.status)
+        .code(order.cancel_reason.map_or("", |r| r.as_str()))
+        .code(order.status.as_str())
         .opt(food.map(|f| f.failed_drivers.len() as u64))
         .opt(food.map(|f| f.eta.as_ms()))
         .opt(order.rating.map(u64::from));

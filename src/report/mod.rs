@@ -203,18 +203,18 @@ impl Reports {
             .map_or("", |d| engine.drivers()[d.index()].name.as_str());
         let ms = |t: Option<Millis>| t.map(Millis::as_ms);
         self.orders
-            .plain(order.id)
+            .order(order.id)
             .text(customer(order.sender))
             .text(customer(order.recipient))
             .text(order.item().map_or("", |i| engine.catalog()[i.index()].as_str()))
-            .plain(order.created_at.as_ms())
+            .number(order.created_at.as_ms())
             .opt(ms(order.assigned_at))
             .text(driver)
             .opt(ms(order.picked_up_at))
             .opt(ms(order.delivered_at))
             .opt(ms(order.cancelled_at))
-            .plain(order.cancel_reason.map_or("", |r| r.as_str()))
-            .plain(order.status)
+            .code(order.cancel_reason.map_or("", |r| r.as_str()))
+            .code(order.status.as_str())
             .opt(order.rating.map(u64::from));
         self.orders.end().map_err(|e| self.fail(e))
     }
@@ -232,9 +232,9 @@ impl Reports {
             return Ok(());
         };
         self.event_seq += 1;
-        w.plain(at.as_ms()).plain(self.event_seq).text(kind);
+        w.number(at.as_ms()).number(self.event_seq).text(kind);
         match order {
-            Some(o) => w.plain(o),
+            Some(o) => w.order(o),
             None => w.text(""),
         };
         w.text(driver).text(detail);
@@ -247,11 +247,11 @@ impl Reports {
         let Some(w) = self.notifications.as_mut() else {
             return Ok(());
         };
-        w.plain(d.at.as_ms())
+        w.number(d.at.as_ms())
             .plain(d.channel)
             .text(&d.recipient)
-            .plain(d.notice.order)
-            .plain(d.notice.kind.as_str())
+            .order(d.notice.order)
+            .code(d.notice.kind.as_str())
             .text(&d.message);
         let result = w.end();
         result.map_err(|e| self.fail(e))

@@ -3,41 +3,41 @@
 //!
 //! # The index
 //!
-//! Positioned idle drivers are grouped by their exact position, and the positions are kept
-//! sorted by latitude (then longitude) in a `BTreeMap`. The haversine distance between two
-//! points is never less than `R × |Δlatitude|` (radians): the `sin²(Δφ/2)` term of the
-//! formula alone already gives that much, and it is the meridian arc, the shortest way
-//! between two latitudes. So [`IdleSet::nearest`] walks the positions outward from the
-//! sender's latitude, north and south at once, always taking next the one whose latitude is
-//! closer, measures each exactly with [`LatLon::haversine_km`] (the same call the scan made),
-//! and stops when the latitude gap alone is farther than the best distance found. The best
-//! is compared on (distance, idle sequence), and the walk stops only when the gap is
-//! strictly greater than the best distance, so a driver at exactly the same distance but
-//! idle longer, at a farther latitude, is still seen: ties go to the longest idle as in the
-//! scan.
+//! Positioned idle drivers are grouped by their exact position (a *spot*), and the spots
+//! are kept in rows: strips of latitude [`ROW_DEG`] high (about 111 m), each holding its
+//! spots sorted by longitude, all in `BTreeMap`s. [`IdleSet::nearest`] walks the rows
+//! outward from the sender's, north and south at once, always taking next the row whose
+//! latitude is closer, and in each row walks the spots outward from the sender's
+//! longitude, east and west at once. It stops a row, and the walk, once what is left can
+//! only be farther than the best found.
 //!
-//! Why a sorted latitude order rather than fixed latitude bands: it has no band width to
-//! tune (a city and a continent are served alike), and it visits exactly the positions
-//! whose latitude lies within the bound, not whole bands. Grouping drivers by exact
-//! position makes a crowd at one spot (a depot, a restaurant) cost one distance, as the
-//! longest idle of the crowd is the only one who can win there. Poles and the ±180°
-//! meridian need no special case: the bound uses latitude only, and the distance itself is
-//! the haversine's. What it does not prune is longitude: drivers strung along the sender's
-//! own parallel are all measured (never worse than the scan, which measures everyone).
+//! Which spots can still win is decided on the straight chord through the sphere (unit
+//! vectors kept with each spot: a few multiplications, no trigonometry), which orders
+//! points exactly as the great-circle distance does. A spot whose chord is longer than the
+//! best one's by more than a relative 1e-6 (far beyond the rounding of either measure,
+//! including the haversine's near antipodes) cannot be as near and is passed over; every
+//! other spot is measured with [`LatLon::haversine_km`] (the same call the scan made), which
+//! alone decides, compared on (distance, idle sequence): ties go to the longest idle, as in
+//! the scan. So the result is the scan's to the bit.
 //!
-//! The bound is computed in floating point, as is the distance; it is shrunk by a relative
-//! 1e-9 and an absolute 1e-9 km (a micrometre), many orders of magnitude more than the
-//! rounding of either, so it never exceeds the computed distance of a driver it would skip.
+//! The walk skips spots without looking at them only where a lower bound of their chord
+//! already passes that limit. With the haversine's own identity, `hav θ = hav Δφ + cos φ₁
+//! cos φ₂ hav Δλ`, and `chord² = 4 hav θ`: a row no nearer in latitude than `Δφ` has no
+//! spot nearer than `hav Δφ`, and within a row, whose latitudes have a cosine of at least
+//! `cos φ₂`, a spot `Δλ` of longitude away has none nearer than `hav Δφ + cos φ₁ cos φ₂ hav
+//! Δλ`. The bounds are computed in floating point; the limit they are held against is
+//! widened by a relative 2e-6 and an absolute 1e-20 (chord², about a tenth of a millimetre
+//! on the Earth), and a row's edges by 1e-9 degrees, each orders of magnitude more than the
+//! rounding involved, so a spot is never skipped that the chord test would have measured.
 //!
-//! Within the latitude band, a spot is first compared by its straight chord through the
-//! sphere to `from` (unit vectors kept with each spot: a few multiplications, no
-//! trigonometry), which orders points exactly as the great-circle distance does. A spot
-//! whose chord is longer than the best one's by more than a relative 1e-6 (far beyond the
-//! rounding of either measure, including the haversine's near antipodes) cannot be as near
-//! and is passed over; every other spot is measured with the haversine, which alone decides,
-//! so the result is the scan's to the bit. In a busy city this spares most of the
-//! trigonometry: the latitude band of a dense fleet holds dozens of spots, of which a few
-//! are measured.
+//! Why rows of latitude sorted by longitude rather than a grid of cells: only rows and
+//! spots that exist are stored and walked, so a sparse fleet over a continent costs no
+//! empty cells, and a dense city is cut into rows a few spots wide. Poles need no special
+//! case (a row touching one has no longitude bound: its cosine is 0). Longitude wraps at
+//! ±180°: a spot across the antimeridian is near though its longitude is far, so when the
+//! reach in longitude crosses ±180°, the row's far end on that side is walked too.
+//! Grouping drivers by exact position makes a crowd at one spot (a depot, a restaurant)
+//! cost one distance, as the longest idle of the crowd is the only one who can win there.
 //!
 //! Drivers without a position are only in the sequence order: they are chosen (longest
 //! idle first) when no positioned driver is idle or the sender has no position, as the
@@ -47,31 +47,64 @@
 
 use std::collections::{btree_map, BTreeMap, BTreeSet};
 
-use crate::engine::geo::{LatLon, EARTH_RADIUS_KM};
+use crate::engine::geo::LatLon;
 use crate::engine::ids::DriverId;
 
+/// The height of a row of the index, in degrees of latitude (about 111 m): a city's idle
+/// drivers are a few per row within the reach of the nearest.
+pub const ROW_DEG: f64 = 0.001;
+
+/// How far a row's edges are widened, in degrees: far beyond the rounding of
+/// `latitude / ROW_DEG` (about 1e-14 degrees), far below anything that matters.
+const EDGE_SLACK_DEG: f64 = 1e-9;
+
 /// Idle drivers, longest idle first, with the position each had on becoming idle, and an
-/// index of the positioned ones by latitude.
+/// index of the positioned ones by row of latitude and longitude.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdleSet {
     /// (idle sequence, driver) → position: the set's order is longest idle first.
     by_seq: BTreeMap<(u64, DriverId), Option<LatLon>>,
-    /// Distinct positions of positioned idle drivers, by latitude then longitude.
-    by_position: BTreeMap<PositionKey, Spot>,
+    /// Rows by number ([`row_of`]), none empty.
+    rows: BTreeMap<i64, Row>,
 }
 
-/// A position as a pair of totally ordered keys (latitude first).
+/// One strip of latitude: its spots by longitude (then latitude).
+#[derive(Clone, Debug, PartialEq)]
+struct Row {
+    /// The least cosine of a latitude within the row (0 if it touches a pole).
+    cos_min: f64,
+    /// Never empty while in the index.
+    spots: BTreeMap<SpotKey, Spot>,
+}
+
+/// A position as a pair of totally ordered keys, longitude first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct PositionKey {
-    lat: i64,
+struct SpotKey {
     lon: i64,
+    lat: i64,
 }
 
-impl PositionKey {
-    fn of(at: LatLon) -> PositionKey {
-        PositionKey {
-            lat: ordered(at.lat),
+impl SpotKey {
+    fn of(at: LatLon) -> SpotKey {
+        SpotKey {
             lon: ordered(at.lon),
+            lat: ordered(at.lat),
+        }
+    }
+
+    /// The first key at longitude `lon` and every key east of it.
+    fn from_lon(lon: f64) -> SpotKey {
+        SpotKey {
+            lon: ordered(lon),
+            lat: i64::MIN,
+        }
+    }
+
+    /// The last key at longitude `lon`.
+    fn to_lon(lon: f64) -> SpotKey {
+        SpotKey {
+            lon: ordered(lon),
+            lat: i64::MAX,
         }
     }
 }
@@ -82,11 +115,35 @@ fn ordered(x: f64) -> i64 {
     bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
+/// The row a latitude belongs to.
+fn row_of(lat: f64) -> i64 {
+    (lat / ROW_DEG).floor() as i64
+}
+
+/// A row's latitudes, widened by [`EDGE_SLACK_DEG`]: every position in the row lies within.
+fn row_edges_deg(row: i64) -> (f64, f64) {
+    (
+        row as f64 * ROW_DEG - EDGE_SLACK_DEG,
+        (row + 1) as f64 * ROW_DEG + EDGE_SLACK_DEG,
+    )
+}
+
+impl Row {
+    fn new(row: i64) -> Row {
+        let (south, north) = row_edges_deg(row);
+        let farthest_from_equator = south.abs().max(north.abs()).min(90.0);
+        Row {
+            cos_min: farthest_from_equator.to_radians().cos().max(0.0),
+            spots: BTreeMap::new(),
+        }
+    }
+}
+
 /// The idle drivers standing at one position.
 #[derive(Clone, Debug, PartialEq)]
 struct Spot {
     at: LatLon,
-    /// `at` as a unit vector, for the chord prefilter.
+    /// `at` as a unit vector, for the chord test.
     unit: [f64; 3],
     /// Never empty while in the index; longest idle first.
     drivers: BTreeSet<(u64, DriverId)>,
@@ -137,8 +194,12 @@ impl IdleSet {
         }
         self.by_seq.insert((since_seq, driver), at);
         if let Some(at) = at {
-            self.by_position
-                .entry(PositionKey::of(at))
+            let row = row_of(at.lat);
+            self.rows
+                .entry(row)
+                .or_insert_with(|| Row::new(row))
+                .spots
+                .entry(SpotKey::of(at))
                 .or_insert_with(|| Spot {
                     at,
                     unit: unit_vector(at),
@@ -156,11 +217,16 @@ impl IdleSet {
             return false;
         };
         if let Some(at) = at {
-            let position = PositionKey::of(at);
-            if let Some(spot) = self.by_position.get_mut(&position) {
-                spot.drivers.remove(key);
-                if spot.drivers.is_empty() {
-                    self.by_position.remove(&position);
+            let (row_key, spot_key) = (row_of(at.lat), SpotKey::of(at));
+            if let Some(row) = self.rows.get_mut(&row_key) {
+                if let Some(spot) = row.spots.get_mut(&spot_key) {
+                    spot.drivers.remove(key);
+                    if spot.drivers.is_empty() {
+                        row.spots.remove(&spot_key);
+                        if row.spots.is_empty() {
+                            self.rows.remove(&row_key);
+                        }
+                    }
                 }
             }
         }
@@ -183,66 +249,50 @@ impl IdleSet {
     /// never given back to a driver who failed it). At each position the longest idle
     /// eligible driver stands for the spot.
     pub fn nearest_where(&self, from: LatLon, eligible: impl Fn(DriverId) -> bool) -> Option<DriverId> {
-        let split = PositionKey {
-            lat: ordered(from.lat),
-            lon: i64::MIN,
-        };
-        let mut north = self.by_position.range(split..).map(|(_, s)| s).peekable();
-        let mut south = self.by_position.range(..split).rev().map(|(_, s)| s).peekable();
-        let from_unit = unit_vector(from);
-        // (distance, idle sequence, driver) of the best so far, and its squared chord.
-        let mut best: Option<(f64, u64, DriverId)> = None;
-        let mut best_chord2 = f64::INFINITY;
+        let mut search = Search::new(from, eligible);
+        let home = row_of(from.lat);
+        let mut north = self.rows.range(home..).peekable();
+        let mut south = self.rows.range(..home).rev().peekable();
         loop {
-            let north_gap = north.peek().map(|s| latitude_bound_km(from, s.at));
-            let south_gap = south.peek().map(|s| latitude_bound_km(from, s.at));
+            let north_gap = north.peek().map(|&(&r, _)| search.latitude_gap_hav(r, home));
+            let south_gap = south.peek().map(|&(&r, _)| search.latitude_gap_hav(r, home));
             let (gap, go_south) = match (north_gap, south_gap) {
                 (None, None) => break,
                 (Some(n), Some(s)) if s < n => (s, true),
                 (Some(n), _) => (n, false),
                 (None, Some(s)) => (s, true),
             };
-            // Every position left on either side is at least `gap` away: done once that is
-            // farther than the best (not merely as far: a tie may still be idle longer).
-            if best.is_some_and(|(shortest, _, _)| gap > shortest) {
+            // Rows only get farther on either side: done once the nearer is out of reach.
+            if gap > search.reach_hav {
                 break;
             }
-            let Some(spot) = (if go_south { south.next() } else { north.next() }) else {
+            let Some((_, row)) = (if go_south { south.next() } else { north.next() }) else {
                 break;
             };
-            let chord2 = chord2(spot.unit, from_unit);
-            if chord2 > best_chord2 * (1.0 + 1e-6) + 1e-24 {
-                continue;
-            }
-            let Some(&(seq, driver)) = spot.drivers.iter().find(|&&(_, d)| eligible(d)) else {
-                continue;
-            };
-            let distance = spot.at.haversine_km(from);
-            let better = best.is_none_or(|(shortest, best_seq, _)| {
-                distance < shortest || (distance == shortest && seq < best_seq)
-            });
-            if better {
-                best = Some((distance, seq, driver));
-                best_chord2 = chord2;
-            }
+            search.walk_row(row, gap);
         }
-        best.map(|(_, _, d)| d)
+        search.best.map(|(_, _, d)| d)
     }
 
     /// Checks the index against the sequence order: every positioned idle driver indexed
-    /// once at their position, no empty spot, nothing else.
+    /// once at their position in the right row, no empty spot or row, nothing else.
     pub fn check(&self) -> Result<(), String> {
         let mut indexed = 0usize;
-        for (key, spot) in &self.by_position {
-            if *key != PositionKey::of(spot.at) || spot.drivers.is_empty() {
-                return Err(format!("bad spot at {:?}", spot.at));
+        for (&number, row) in &self.rows {
+            if row.spots.is_empty() || row.cos_min.to_bits() != Row::new(number).cos_min.to_bits() {
+                return Err(format!("bad row {number}"));
             }
-            for entry in &spot.drivers {
-                if self.by_seq.get(entry) != Some(&Some(spot.at)) {
-                    return Err(format!("{entry:?} indexed at {:?} but not idle there", spot.at));
+            for (key, spot) in &row.spots {
+                if *key != SpotKey::of(spot.at) || row_of(spot.at.lat) != number || spot.drivers.is_empty() {
+                    return Err(format!("bad spot at {:?} in row {number}", spot.at));
                 }
+                for entry in &spot.drivers {
+                    if self.by_seq.get(entry) != Some(&Some(spot.at)) {
+                        return Err(format!("{entry:?} indexed at {:?} but not idle there", spot.at));
+                    }
+                }
+                indexed += spot.drivers.len();
             }
-            indexed += spot.drivers.len();
         }
         let positioned = self.by_seq.values().filter(|at| at.is_some()).count();
         if indexed != positioned {
@@ -252,6 +302,158 @@ impl IdleSet {
         }
         Ok(())
     }
+}
+
+/// One `nearest` walk in progress: the sender, the best spot so far, and how far a spot
+/// may be and still be measured.
+struct Search<E> {
+    from: LatLon,
+    from_unit: [f64; 3],
+    cos_from: f64,
+    eligible: E,
+    /// (distance, idle sequence, driver) of the best so far.
+    best: Option<(f64, u64, DriverId)>,
+    /// The chord test's limit: a spot whose squared chord is above it is not measured.
+    limit_chord2: f64,
+    /// The limit widened to cover the bounds' rounding, in haversine units (chord² / 4):
+    /// whatever a bound puts above it is certainly above `limit_chord2`.
+    reach_hav: f64,
+}
+
+impl<E: Fn(DriverId) -> bool> Search<E> {
+    fn new(from: LatLon, eligible: E) -> Self {
+        let (lat, lon) = (from.lat.to_radians(), from.lon.to_radians());
+        let cos_from = lat.cos();
+        Search {
+            from,
+            from_unit: [cos_from * lon.cos(), cos_from * lon.sin(), lat.sin()],
+            cos_from: cos_from.max(0.0),
+            eligible,
+            best: None,
+            limit_chord2: f64::INFINITY,
+            reach_hav: f64::INFINITY,
+        }
+    }
+
+    /// A lower bound, in haversine units, for any spot of row `row`: from the latitude
+    /// between the sender and the row's nearer edge (none for the sender's own row).
+    fn latitude_gap_hav(&self, row: i64, home: i64) -> f64 {
+        let (south, north) = row_edges_deg(row);
+        let gap_deg = match row.cmp(&home) {
+            std::cmp::Ordering::Equal => 0.0,
+            std::cmp::Ordering::Greater => (south - self.from.lat).max(0.0),
+            std::cmp::Ordering::Less => (self.from.lat - north).max(0.0),
+        };
+        hav(gap_deg.to_radians())
+    }
+
+    /// How many degrees of longitude from the sender a spot of a row may be and still be
+    /// in reach: `None` when the row sets no bound in longitude (the reach covers every
+    /// longitude, or the row or the sender is at a pole).
+    fn longitude_reach_deg(&self, gap_hav: f64, cos_min: f64) -> Option<f64> {
+        let room = self.reach_hav - gap_hav;
+        if room < 0.0 {
+            return Some(-1.0);
+        }
+        let scale = self.cos_from * cos_min;
+        // Written so that a NaN, too, sets no bound.
+        let bounded = scale > 0.0 && room < scale;
+        if !bounded {
+            return None;
+        }
+        let half = (room / scale).sqrt().asin();
+        Some((2.0 * half).to_degrees() * (1.0 + 1e-9) + EDGE_SLACK_DEG)
+    }
+
+    /// Measures what in `row` may beat the best, walking out from the sender's longitude.
+    fn walk_row(&mut self, row: &Row, gap_hav: f64) {
+        let lon = self.from.lon;
+        let mut east = row
+            .spots
+            .range(SpotKey::from_lon(lon)..)
+            .map(|(_, s)| s)
+            .peekable();
+        let mut west = row
+            .spots
+            .range(..SpotKey::from_lon(lon))
+            .rev()
+            .map(|(_, s)| s)
+            .peekable();
+        let mut reach = self.longitude_reach_deg(gap_hav, row.cos_min);
+        loop {
+            let east_gap = east.peek().map(|s| s.at.lon - lon);
+            let west_gap = west.peek().map(|s| lon - s.at.lon);
+            let (gap, go_west) = match (east_gap, west_gap) {
+                (None, None) => break,
+                (Some(e), Some(w)) if w < e => (w, true),
+                (Some(e), _) => (e, false),
+                (None, Some(w)) => (w, true),
+            };
+            // Longitudes only get farther on either side, up to the antimeridian.
+            if reach.is_some_and(|r| gap > r) {
+                break;
+            }
+            let Some(spot) = (if go_west { west.next() } else { east.next() }) else {
+                break;
+            };
+            if self.visit(spot) {
+                reach = self.longitude_reach_deg(gap_hav, row.cos_min);
+            }
+        }
+        // Across ±180°: the far end of a side not walked to its end may be near the other
+        // way round. Spots walked already are measured again, to no effect.
+        let Some(reach) = reach.filter(|&r| r >= 0.0) else {
+            return;
+        };
+        if east.peek().is_some() {
+            let start = lon + 360.0 - reach - EDGE_SLACK_DEG;
+            if start <= 180.0 {
+                for spot in row
+                    .spots
+                    .range(SpotKey::from_lon(start.max(lon))..)
+                    .map(|(_, s)| s)
+                {
+                    self.visit(spot);
+                }
+            }
+        }
+        if west.peek().is_some() {
+            let end = lon - 360.0 + reach + EDGE_SLACK_DEG;
+            if end >= -180.0 {
+                for spot in row.spots.range(..=SpotKey::to_lon(end.min(lon))).map(|(_, s)| s) {
+                    self.visit(spot);
+                }
+            }
+        }
+    }
+
+    /// Measures `spot` unless the chord test rules it out; returns whether it became the
+    /// best.
+    fn visit(&mut self, spot: &Spot) -> bool {
+        let chord2 = chord2(spot.unit, self.from_unit);
+        if chord2 > self.limit_chord2 {
+            return false;
+        }
+        let Some(&(seq, driver)) = spot.drivers.iter().find(|&&(_, d)| (self.eligible)(d)) else {
+            return false;
+        };
+        let distance = spot.at.haversine_km(self.from);
+        let better = self.best.is_none_or(|(shortest, best_seq, _)| {
+            distance < shortest || (distance == shortest && seq < best_seq)
+        });
+        if better {
+            self.best = Some((distance, seq, driver));
+            self.limit_chord2 = chord2 * (1.0 + 1e-6) + 1e-24;
+            self.reach_hav = (self.limit_chord2 + 1e-20) * (1.0 + 2e-6) / 4.0;
+        }
+        better
+    }
+}
+
+/// The haversine of an angle in radians: sin²(θ/2).
+fn hav(angle: f64) -> f64 {
+    let s = (angle / 2.0).sin();
+    s * s
 }
 
 /// A position as a point of the unit sphere.
@@ -265,11 +467,4 @@ fn unit_vector(at: LatLon) -> [f64; 3] {
 fn chord2(a: [f64; 3], b: [f64; 3]) -> f64 {
     let d = [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
     d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
-}
-
-/// A lower bound, in kilometres, of the haversine distance between `from` and any point at
-/// `at`'s latitude: the meridian arc between the two latitudes, shrunk to cover rounding.
-fn latitude_bound_km(from: LatLon, at: LatLon) -> f64 {
-    let arc = (at.lat - from.lat).abs().to_radians() * EARTH_RADIUS_KM;
-    arc * (1.0 - 1e-9) - 1e-9
 }

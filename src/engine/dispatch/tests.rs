@@ -55,7 +55,34 @@ impl Fleet {
         let indexed = choose(Policy::Nearest, &self.idle, &self.drivers, sender, &mut rng, &[]);
         let scanned = nearest_by_scan(&self.idle, &self.drivers, sender);
         prop_assert_eq!(indexed, scanned, "sender {:?}", sender);
+        // And with every third driver excluded (a meal never goes back to who failed it).
+        let excluded: Vec<DriverId> = (0..self.drivers.len() as u32).step_by(3).map(DriverId).collect();
+        let indexed = choose(
+            Policy::Nearest,
+            &self.idle,
+            &self.drivers,
+            sender,
+            &mut rng,
+            &excluded,
+        );
+        let scanned = self.scan_excluding(sender, &excluded);
+        prop_assert_eq!(indexed, scanned, "sender {:?}, excluding {:?}", sender, excluded);
         Ok(())
+    }
+
+    /// The scan among the drivers not in `excluded`.
+    fn scan_excluding(&self, sender: Option<LatLon>, excluded: &[DriverId]) -> Option<DriverId> {
+        let mut best: Option<(f64, DriverId)> = None;
+        for &(_, d) in self.idle.iter().filter(|(_, d)| !excluded.contains(d)) {
+            let distance = match (sender, self.drivers[d.index()].location) {
+                (Some(from), Some(at)) => at.haversine_km(from),
+                _ => f64::INFINITY,
+            };
+            if best.is_none_or(|(shortest, _)| distance < shortest) {
+                best = Some((distance, d));
+            }
+        }
+        best.map(|(_, d)| d)
     }
 }
 
@@ -73,7 +100,8 @@ const PALETTE: [(f64, f64); 10] = [
 ];
 
 /// Positions: none, exact palette points and their mirror images (ties), jittered palette
-/// points (clusters), anywhere, near the poles, and astride ±180°.
+/// points (clusters), a dense city a few rows of the index high, anywhere, near the poles,
+/// astride ±180° (far and near it), and on the index's row edges.
 fn position() -> impl Strategy<Value = Option<LatLon>> {
     let palette = (0..PALETTE.len(), any::<bool>(), any::<bool>()).prop_map(|(i, flip_lat, flip_lon)| {
         let (lat, lon) = PALETTE[i];
@@ -92,13 +120,32 @@ fn position() -> impl Strategy<Value = Option<LatLon>> {
         .prop_map(|(lat, lon, west)| LatLon::new(lat, if west { -lon } else { lon }));
     let coarse = (-18i32..=18, -36i32..=36)
         .prop_map(|(lat, lon)| LatLon::new(f64::from(lat) * 5.0, f64::from(lon) * 5.0));
+    let city = (-0.003..0.003f64, -0.004..0.004f64)
+        .prop_map(|(dlat, dlon)| LatLon::new(52.52 + dlat, 13.405 + dlon));
+    let astride = (-0.002..0.002f64, 0.0..0.003f64, any::<bool>()).prop_map(|(dlat, dlon, west)| {
+        LatLon::new(-33.0 + dlat, if west { -180.0 + dlon } else { 180.0 - dlon })
+    });
+    let edges = (
+        -3i32..=3,
+        prop_oneof![Just(0.0), Just(1e-12), Just(-1e-12), Just(1e-9)],
+        -0.003..0.003f64,
+    )
+        .prop_map(|(row, nudge, dlon)| {
+            LatLon::new(
+                52.52 + f64::from(row) * super::idle::ROW_DEG + nudge,
+                13.405 + dlon,
+            )
+        });
     prop_oneof![
         2 => Just(None),
         4 => palette,
         4 => cluster,
+        4 => city,
         2 => anywhere,
         2 => poles,
         2 => antimeridian,
+        2 => astride,
+        2 => edges,
         2 => coarse,
     ]
 }
